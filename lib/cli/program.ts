@@ -1,0 +1,17 @@
+import { Command } from "commander";
+import { VERSION } from "../version";
+import { registerDemoCommand } from "./demo-command";
+
+/**
+ * Builds the `bedrock-bench` command. Each subcommand lives in its own module (`lib/cli/<name>-command.ts`)
+ * exporting `register…Command(program)`; they are registered here in the order `--help` lists them.
+ */
+export function buildProgram(): Command {
+  const program = new Command("bedrock-bench")
+    .description("Benchmark LLMs on Amazon Bedrock, or on the built-in Bedrock Runtime emulator")
+    .version(VERSION)
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+  registerDemoCommand(program);
+  return program;
+}

@@ -1,0 +1,157 @@
+import { spawn } from "node:child_process";
+import { constants, existsSync, readFileSync } from "node:fs";
+import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, join, resolve } from "node:path";
+import { PARAMS_FILE_ENV, type Params } from "./notebook-params";
+import { projectRoot } from "./project-paths";
+
+export interface ExecuteNotebookOptions {
+  /** Path of the `.ipynb` to run. */
+  notebook: string;
+  /** Folder that receives the exported HTML (created if missing). */
+  outputDir: string;
+  /** File name of the HTML without extension; defaults to the notebook's name. A number is added rather than overwrite. */
+  outputName?: string;
+  /** Parameters for the notebook's first cell (see `notebookParameters`), passed as a JSON file. */
+  params?: Params;
+  /** Seconds a single cell may run. Default 1200. */
+  cellTimeoutSec?: number;
+  /** Extra environment for the kernel. */
+  env?: NodeJS.ProcessEnv;
+  /** Receives nbconvert's progress lines. */
+  onLog?: (line: string) => void;
+}
+
+export interface ExecutedNotebook {
+  htmlPath: string;
+  durationMs: number;
+}
+
+/** A notebook cell failed (or Jupyter could not run): the message carries the failing cell's error. */
+export class NotebookExecutionError extends Error {
+  override name = "NotebookExecutionError";
+  constructor(
+    message: string,
+    readonly notebook: string,
+    readonly output: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The Python that runs Jupyter: what `scripts/setup-jupyter.sh` found, else $BEDROCK_BENCH_PYTHON, else python3. */
+export function jupyterPython(root: string = projectRoot()): string {
+  const recorded = join(root, ".jupyter", "python-path");
+  if (existsSync(recorded)) return readFileSync(recorded, "utf8").trim();
+  return process.env["BEDROCK_BENCH_PYTHON"] ?? (existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3");
+}
+
+/** Environment under which Jupyter finds the project's tslab kernel (registered in `.jupyter/` by the setup script). */
+export function jupyterEnv(root: string = projectRoot(), base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const local = join(root, ".jupyter", "share", "jupyter");
+  const existing = base["JUPYTER_PATH"];
+  return {
+    ...base,
+    JUPYTER_PATH: existing ? `${local}:${existing}` : local,
+    PYDEVD_DISABLE_FILE_VALIDATION: "1",
+  };
+}
+
+/** Copies `src` to `dir/name.ext`, or `name_2.ext`, `name_3.ext`, … : never overwrites an existing file. */
+export async function copyWithoutOverwrite(src: string, dir: string, name: string, ext: string): Promise<string> {
+  for (let n = 1; ; n++) {
+    const dest = join(dir, n === 1 ? `${name}${ext}` : `${name}_${n}${ext}`);
+    try {
+      await copyFile(src, dest, constants.COPYFILE_EXCL);
+      return dest;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    }
+  }
+}
+
+/** The part of nbconvert's output that says which cell failed and why. */
+export function cellErrorSummary(output: string): string {
+  const marker = output.indexOf("An error occurred while executing the following cell:");
+  const text = marker >= 0 ? output.slice(marker) : output;
+  const lines = text.split("\n").filter((l) => l.trim() !== "");
+  return lines.slice(0, 40).join("\n");
+}
+
+/**
+ * Executes a notebook headless with the tslab kernel (`jupyter nbconvert --execute`) and exports it to a self-contained
+ * HTML file (the project's `offline` template: nothing fetched when opened). A failing cell rejects with
+ * {@link NotebookExecutionError}. The notebook runs with its own folder as working directory, as in Jupyter.
+ */
+export async function executeNotebook(options: ExecuteNotebookOptions): Promise<ExecutedNotebook> {
+  const root = projectRoot();
+  const notebook = resolve(options.notebook);
+  if (!existsSync(notebook)) throw new Error(`Notebook not found: ${notebook}`);
+  const name = options.outputName ?? basename(notebook, ".ipynb");
+  const started = performance.now();
+  const work = await mkdtemp(join(tmpdir(), "bedrock-bench-nb-"));
+  try {
+    const env: NodeJS.ProcessEnv = { ...jupyterEnv(root), ...(options.env ?? {}) };
+    if (options.params) {
+      const paramsFile = join(work, "params.json");
+      await writeFile(paramsFile, JSON.stringify(options.params, null, 2));
+      env[PARAMS_FILE_ENV] = paramsFile;
+    }
+    const args = [
+      "-m",
+      "nbconvert",
+      "--execute",
+      "--to",
+      "html",
+      "--template",
+      "offline",
+      `--TemplateExporter.extra_template_basedirs=${join(root, "scripts", "nbconvert-templates")}`,
+      "--ExecutePreprocessor.kernel_name=tslab",
+      `--ExecutePreprocessor.timeout=${options.cellTimeoutSec ?? 1200}`,
+      "--output-dir",
+      work,
+      "--output",
+      name,
+      notebook,
+    ];
+    const output = await run(jupyterPython(root), args, env, options.onLog);
+    if (output.code !== 0) {
+      throw new NotebookExecutionError(
+        `Notebook ${basename(notebook)} failed:\n${cellErrorSummary(output.text)}`,
+        notebook,
+        output.text,
+      );
+    }
+    const produced = (await readdir(work)).find((f) => f.endsWith(".html"));
+    if (!produced) throw new NotebookExecutionError(`nbconvert produced no HTML for ${notebook}`, notebook, output.text);
+    await mkdir(options.outputDir, { recursive: true });
+    const htmlPath = await copyWithoutOverwrite(join(work, produced), options.outputDir, name, ".html");
+    return { htmlPath, durationMs: performance.now() - started };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  onLog?: (line: string) => void,
+): Promise<{ code: number; text: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    const chunks: string[] = [];
+    const collect = (data: Buffer) => {
+      const text = data.toString("utf8");
+      chunks.push(text);
+      if (onLog) for (const line of text.split("\n")) if (line.trim()) onLog(line);
+    };
+    child.stdout.on("data", collect);
+    child.stderr.on("data", collect);
+    child.on("error", (err) =>
+      reject(new Error(`Cannot start Jupyter (${command}): ${err.message}. Run 'npm run setup' first.`)),
+    );
+    child.on("close", (code) => resolvePromise({ code: code ?? 1, text: chunks.join("") }));
+  });
+}

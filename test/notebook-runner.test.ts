@@ -1,0 +1,70 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { NotebookExecutionError, copyWithoutOverwrite, executeNotebook } from "../lib/notebook-runner";
+
+function notebookJson(cells: string[]): string {
+  return JSON.stringify({
+    cells: cells.map((source, i) => ({ cell_type: "code", id: `c${i}`, metadata: {}, execution_count: null, outputs: [], source })),
+    metadata: { kernelspec: { display_name: "TypeScript", language: "typescript", name: "tslab" } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  });
+}
+
+describe("executeNotebook", () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "bb-nbrunner-"));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test("a failing cell fails the run and the error names the cell's exception", async () => {
+    const nb = join(dir, "broken.ipynb");
+    await writeFile(nb, notebookJson(["const ok: number = 1 + 1;", 'throw new Error("deliberately broken cell");']));
+    await assert.rejects(executeNotebook({ notebook: nb, outputDir: join(dir, "out") }), (err: unknown) => {
+      assert.ok(err instanceof NotebookExecutionError);
+      assert.match(err.message, /deliberately broken cell/);
+      return true;
+    });
+    assert.equal(existsSync(join(dir, "out", "broken.html")), false, "no report for a failed run");
+  });
+
+  test("parameters reach the notebook and a second export does not overwrite the first", async () => {
+    const nb = join(dir, "params.ipynb");
+    await writeFile(
+      nb,
+      notebookJson([
+        'import * as fs from "fs";\nconst p = JSON.parse(fs.readFileSync(process.env.BEDROCK_BENCH_PARAMS!, "utf8"));\nconsole.log(`marker-${p.answer * 2}`);',
+      ]),
+    );
+    const first = await executeNotebook({ notebook: nb, outputDir: join(dir, "out"), params: { answer: 21 } });
+    const second = await executeNotebook({ notebook: nb, outputDir: join(dir, "out"), params: { answer: 50 } });
+    assert.notEqual(first.htmlPath, second.htmlPath);
+    assert.match(readFileSync(first.htmlPath, "utf8"), /marker-42/);
+    assert.match(readFileSync(second.htmlPath, "utf8"), /marker-100/);
+    assert.deepEqual((await readdir(join(dir, "out"))).sort(), ["params.html", "params_2.html"]);
+  });
+});
+
+describe("copyWithoutOverwrite", () => {
+  test("numbers the copy instead of replacing an existing file", async () => {
+    const d = await mkdtemp(join(tmpdir(), "bb-copy-"));
+    try {
+      const src = join(d, "src.txt");
+      await writeFile(src, "new");
+      await writeFile(join(d, "report.html"), "old");
+      const dest = await copyWithoutOverwrite(src, d, "report", ".html");
+      assert.equal(dest, join(d, "report_2.html"));
+      assert.equal(readFileSync(join(d, "report.html"), "utf8"), "old");
+      assert.equal(readFileSync(dest, "utf8"), "new");
+    } finally {
+      await rm(d, { recursive: true, force: true });
+    }
+  });
+});
