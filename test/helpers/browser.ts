@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { chromium, type Browser } from "playwright-core";
 import { pathToFileURL } from "node:url";
 
