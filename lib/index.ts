@@ -9,3 +9,5 @@ export * from "./notebook-params";
 export * from "./notebook-runner";
 export * from "./project-paths";
 export * from "./demo";
+export * from "./progress-view";
+export * from "./column-reference";

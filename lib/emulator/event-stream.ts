@@ -1,0 +1,70 @@
+import { EventStreamCodec } from "@smithy/eventstream-codec";
+import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
+
+/**
+ * AWS event-stream frames as Bedrock writes them (`application/vnd.amazon.eventstream`), encoded by
+ * `@smithy/eventstream-codec` — the same codec the SDK decodes with — so prelude and message CRCs are right by construction.
+ */
+const codec = new EventStreamCodec(toUtf8, fromUtf8);
+
+export const EVENT_STREAM_CONTENT_TYPE = "application/vnd.amazon.eventstream";
+
+/** Bedrock's in-stream exception types (`:exception-type`), lower camel case as on the wire. */
+export type StreamExceptionType =
+  | "throttlingException"
+  | "modelStreamErrorException"
+  | "internalServerException"
+  | "serviceUnavailableException"
+  | "validationException"
+  | "modelTimeoutException";
+
+/** An `event` frame: `:event-type` = the union member, JSON payload. */
+export function encodeEvent(eventType: string, payload: unknown): Uint8Array {
+  return codec.encode({
+    headers: {
+      ":event-type": { type: "string", value: eventType },
+      ":content-type": { type: "string", value: "application/json" },
+      ":message-type": { type: "string", value: "event" },
+    },
+    body: fromUtf8(JSON.stringify(payload)),
+  });
+}
+
+/** An `exception` frame; the SDK throws it as the typed error named by `exceptionType`. */
+export function encodeException(exceptionType: StreamExceptionType, payload: { message: string } & Record<string, unknown>): Uint8Array {
+  return codec.encode({
+    headers: {
+      ":exception-type": { type: "string", value: exceptionType },
+      ":content-type": { type: "string", value: "application/json" },
+      ":message-type": { type: "string", value: "exception" },
+    },
+    body: fromUtf8(JSON.stringify(payload)),
+  });
+}
+
+/** A decoded frame, for tests and tools that read raw emulator output. */
+export interface DecodedFrame {
+  headers: Record<string, string>;
+  payload: unknown;
+}
+
+/**
+ * Splits a complete event-stream byte sequence into frames and decodes them (verifying both CRCs; a bad CRC throws).
+ */
+export function decodeEventStream(bytes: Uint8Array): DecodedFrame[] {
+  const frames: DecodedFrame[] = [];
+  let offset = 0;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  while (offset < bytes.byteLength) {
+    if (bytes.byteLength - offset < 4) throw new Error(`truncated event stream: ${bytes.byteLength - offset} trailing bytes`);
+    const length = view.getUint32(offset, false);
+    if (offset + length > bytes.byteLength) throw new Error(`truncated event stream: frame of ${length} bytes at offset ${offset}`);
+    const message = codec.decode(bytes.subarray(offset, offset + length));
+    const headers: Record<string, string> = {};
+    for (const [name, header] of Object.entries(message.headers)) headers[name] = String(header.value);
+    const text = toUtf8(message.body);
+    frames.push({ headers, payload: text.length === 0 ? undefined : (JSON.parse(text) as unknown) });
+    offset += length;
+  }
+  return frames;
+}

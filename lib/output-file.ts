@@ -1,0 +1,31 @@
+/**
+ * Output files that never overwrite: a user's earlier summaries and reports are kept, a new one gets a suffix.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+
+/** Local time as YYYYMMDD_HHMMSS (the AWS notebook's file-name timestamp). */
+export function fileTimestamp(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return (
+    `${date.getFullYear()}${pad(date.getMonth() + 1)}${pad(date.getDate())}_` +
+    `${pad(date.getHours())}${pad(date.getMinutes())}${pad(date.getSeconds())}`
+  );
+}
+
+/**
+ * Writes `content` to `<dir>/<stem><extension>`, or `<stem>_2<extension>`, `_3`, … when taken, creating `dir`.
+ * The file is created exclusively (`wx`), so a concurrent writer cannot be overwritten either. Returns the path.
+ */
+export async function writeNewFile(dir: string, stem: string, extension: string, content: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  for (let n = 1; ; n++) {
+    const path = join(dir, `${stem}${n === 1 ? "" : `_${n}`}${extension}`);
+    try {
+      await writeFile(path, content, { flag: "wx" });
+      return path;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+  }
+}
