@@ -1,7 +1,23 @@
 #!/usr/bin/env node
 import { CommanderError } from "commander";
+import { InputError } from "../input-error";
 import { CliError, EXIT } from "./cli-error";
 import { buildProgram } from "./program";
+
+/** First line: `bedrock-bench: <reason>`; an input error's problem list follows on the next lines. */
+function report(err: unknown): number {
+  if (err instanceof CliError) {
+    process.stderr.write(`bedrock-bench: ${err.message}\n`);
+    return err.exitCode;
+  }
+  if (err instanceof InputError) {
+    process.stderr.write(`bedrock-bench: ${err.message}\n`);
+    return EXIT.usage;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`bedrock-bench: ${message}\n`);
+  return EXIT.failure;
+}
 
 async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
@@ -13,13 +29,7 @@ async function main(argv: string[]): Promise<number> {
       // commander already printed help / the usage error; help and --version exit 0.
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (err instanceof CliError) {
-      process.stderr.write(`bedrock-bench: ${err.message}\n`);
-      return err.exitCode;
-    }
-    const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`bedrock-bench: ${message}\n`);
-    return EXIT.failure;
+    return report(err);
   }
 }
 
@@ -28,7 +38,6 @@ main(process.argv).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`bedrock-bench: ${String(err)}\n`);
-    process.exitCode = EXIT.failure;
+    process.exitCode = report(err);
   },
 );
