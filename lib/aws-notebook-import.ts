@@ -163,7 +163,7 @@ export class AwsNotebookReader {
       errorClass: success ? "" : status,
       errorMessage: success ? "" : this.cell(cells, "full_error_message"),
       faultSide: "",
-      tokensBeforeFault: null,
+      chunksBeforeFault: null,
       httpStatus: null,
       attempts: 1,
       retryDelayMs: 0,

@@ -122,7 +122,7 @@ export class RecordReader {
       errorClass: v[a.errorClass] as string,
       errorMessage: v[a.errorMessage] as string,
       faultSide: v[a.faultSide] as RequestRecord["faultSide"],
-      tokensBeforeFault: v[a.tokensBeforeFault] as number | null,
+      chunksBeforeFault: v[a.chunksBeforeFault] as number | null,
       httpStatus: v[a.httpStatus] as number | null,
       attempts: v[a.attempts] as number,
       retryDelayMs: v[a.retryDelayMs] as number,

@@ -72,8 +72,8 @@ export interface RequestRecord {
   errorClass: string;
   errorMessage: string;
   faultSide: FaultSide;
-  /** Output chunks' tokens received before a mid-stream fault (from usage when known, else chunk count). */
-  tokensBeforeFault: number | null;
+  /** Mid-stream faults: text chunks received before the fault (no usage arrives after a fault). */
+  chunksBeforeFault: number | null;
   httpStatus: number | null;
   attempts: number;
   retryDelayMs: number;
@@ -141,7 +141,7 @@ export const RECORD_COLUMNS: readonly ColumnSpec[] = Object.freeze([
   col("errorClass", "string", false, "", "Error class (ThrottlingException, ModelStreamErrorException, TimeoutError, …)."),
   col("errorMessage", "string", false, "", "Error message."),
   col("faultSide", "string", false, "", "Where a failure happened: before-stream, mid-stream or client."),
-  col("tokensBeforeFault", "integer", true, "", "Text chunks received before a mid-stream fault."),
+  col("chunksBeforeFault", "integer", true, "", "Mid-stream faults: contentBlockDelta chunks with text received before the fault (Bedrock sends no usage after a fault, so tokens are not known)."),
   col("httpStatus", "integer", true, "", "HTTP status of the response (errors before the stream; 200 otherwise)."),
   col("attempts", "integer", false, "", "SDK attempts ($metadata.attempts)."),
   col("retryDelayMs", "number", false, "ms", "Total SDK retry delay ($metadata.totalRetryDelay)."),

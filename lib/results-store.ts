@@ -55,7 +55,7 @@ export interface AnswerEntry {
     readonly message: string;
     readonly side: string;
     readonly httpStatus: number | null;
-    readonly tokensBeforeFault: number | null;
+    readonly chunksBeforeFault: number | null;
   };
   readonly requestId: string;
 }
@@ -99,7 +99,7 @@ export function answerFor(record: RequestRecord, responseText: string): AnswerEn
             message: record.errorMessage,
             side: record.faultSide,
             httpStatus: record.httpStatus,
-            tokensBeforeFault: record.tokensBeforeFault,
+            chunksBeforeFault: record.chunksBeforeFault,
           },
     requestId: record.requestId,
   };
