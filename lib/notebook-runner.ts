@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { constants, existsSync, readFileSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { PARAMS_FILE_ENV, type Params } from "./notebook-params";
@@ -71,18 +71,11 @@ export async function copyWithoutOverwrite(src: string, dir: string, name: strin
   }
 }
 
-/** The part of nbconvert's output that says which cell failed and why. */
-export function cellErrorSummary(output: string): string {
-  const marker = output.indexOf("An error occurred while executing the following cell:");
-  const text = marker >= 0 ? output.slice(marker) : output;
-  const lines = text.split("\n").filter((l) => l.trim() !== "");
-  return lines.slice(0, 40).join("\n");
-}
-
 /**
- * Executes a notebook headless with the tslab kernel (`jupyter nbconvert --execute`) and exports it to a self-contained
- * HTML file (the project's `offline` template: nothing fetched when opened). A failing cell rejects with
- * {@link NotebookExecutionError}. The notebook runs with its own folder as working directory, as in Jupyter.
+ * Executes a notebook headless with the tslab kernel (nbclient, through `scripts/execute-notebook.py`) and exports it to a
+ * self-contained HTML file (the project's `offline` template: nothing fetched when opened). A failing cell rejects with
+ * {@link NotebookExecutionError} carrying the cell and its error text, and leaves the partly executed notebook as
+ * `<name>_FAILED.html` in `outputDir`. The notebook runs with its own folder as working directory, as in Jupyter.
  */
 export async function executeNotebook(options: ExecuteNotebookOptions): Promise<ExecutedNotebook> {
   const root = projectRoot();
@@ -98,35 +91,27 @@ export async function executeNotebook(options: ExecuteNotebookOptions): Promise<
       await writeFile(paramsFile, JSON.stringify(options.params, null, 2));
       env[PARAMS_FILE_ENV] = paramsFile;
     }
+    const produced = join(work, `${name}.html`);
     const args = [
-      "-m",
-      "nbconvert",
-      "--execute",
-      "--to",
-      "html",
-      "--template",
-      "offline",
-      `--TemplateExporter.extra_template_basedirs=${join(root, "scripts", "nbconvert-templates")}`,
-      "--ExecutePreprocessor.kernel_name=tslab",
-      `--ExecutePreprocessor.timeout=${options.cellTimeoutSec ?? 1200}`,
-      "--output-dir",
-      work,
-      "--output",
-      name,
+      join(root, "scripts", "execute-notebook.py"),
       notebook,
+      produced,
+      join(root, "scripts", "nbconvert-templates"),
+      String(options.cellTimeoutSec ?? 1200),
     ];
     const output = await run(jupyterPython(root), args, env, options.onLog);
+    await mkdir(options.outputDir, { recursive: true });
     if (output.code !== 0) {
+      // A failed cell still leaves the partly executed notebook for inspection, under a name that cannot pass for a report.
+      const partial = existsSync(produced) ? await copyWithoutOverwrite(produced, options.outputDir, `${name}_FAILED`, ".html") : undefined;
+      const lines = output.text.split("\n").filter((l) => l.trim() !== "").slice(0, 60).join("\n");
       throw new NotebookExecutionError(
-        `Notebook ${basename(notebook)} failed:\n${cellErrorSummary(output.text)}`,
+        `Notebook ${basename(notebook)} failed: ${lines}${partial ? `\nThe partly executed notebook: ${partial}` : ""}`,
         notebook,
         output.text,
       );
     }
-    const produced = (await readdir(work)).find((f) => f.endsWith(".html"));
-    if (!produced) throw new NotebookExecutionError(`nbconvert produced no HTML for ${notebook}`, notebook, output.text);
-    await mkdir(options.outputDir, { recursive: true });
-    const htmlPath = await copyWithoutOverwrite(join(work, produced), options.outputDir, name, ".html");
+    const htmlPath = await copyWithoutOverwrite(produced, options.outputDir, name, ".html");
     return { htmlPath, durationMs: performance.now() - started };
   } finally {
     await rm(work, { recursive: true, force: true });

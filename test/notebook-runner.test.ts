@@ -24,15 +24,19 @@ describe("executeNotebook", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  test("a failing cell fails the run and the error names the cell's exception", async () => {
+  test("a failing cell fails the run; the error names the cell and its exception text; the partial notebook is kept aside", async () => {
     const nb = join(dir, "broken.ipynb");
-    await writeFile(nb, notebookJson(["const ok: number = 1 + 1;", 'throw new Error("deliberately broken cell");']));
-    await assert.rejects(executeNotebook({ notebook: nb, outputDir: join(dir, "out") }), (err: unknown) => {
+    // The message is computed, so it can only reach the error through the kernel's exception, not the cell's source.
+    await writeFile(nb, notebookJson(["const ok: number = 1 + 1;", 'throw new Error(["broken", "cell", 6 * 7].join("-"));']));
+    await assert.rejects(executeNotebook({ notebook: nb, outputDir: join(dir, "failed") }), (err: unknown) => {
       assert.ok(err instanceof NotebookExecutionError);
-      assert.match(err.message, /deliberately broken cell/);
+      assert.match(err.message, /cell 2 \(id c1\) failed/);
+      assert.match(err.message, /Error: broken-cell-42/);
+      assert.match(err.message, /broken_FAILED\.html/);
       return true;
     });
-    assert.equal(existsSync(join(dir, "out", "broken.html")), false, "no report for a failed run");
+    assert.equal(existsSync(join(dir, "failed", "broken.html")), false, "no report for a failed run");
+    assert.match(readFileSync(join(dir, "failed", "broken_FAILED.html"), "utf8"), /broken-cell-42/, "the partial notebook shows the error");
   });
 
   test("parameters reach the notebook and a second export does not overwrite the first", async () => {
