@@ -6,9 +6,9 @@
  */
 import type { PlotlyFigure } from "./plotly-embed";
 import type { RequestGroup } from "./request-groups";
-import { shortModelName } from "./request-groups";
+import { shortModelName, sortedSample } from "./request-groups";
 import type { SummaryRow } from "./summary";
-import { bootstrapQuantileCi, quantileSorted, seededRandom, sortedFinite } from "./stats";
+import { bootstrapQuantileCi, quantileSorted, seededRandom } from "./stats";
 import { Palette, errorClassColor, modelPalette, seriesColor } from "./palette";
 
 /** Latency metrics that can be charted. */
@@ -115,7 +115,7 @@ export function latencyDistributionChart(groups: readonly RequestGroup[], option
   const filename = `${metric}-${kind}`;
   const data: Record<string, unknown>[] = [];
   for (const g of groups) {
-    const sorted = sortedFinite(g.samples[metric]);
+    const sorted = sortedSample(g, metric);
     if (sorted.length === 0) continue;
     const color = seriesColor(palette, g.key);
     if (kind === "violin") {
@@ -190,7 +190,7 @@ export function ecdfChart(groups: readonly RequestGroup[], options: EcdfChartOpt
   const title = `${METRIC_TITLES[metric].replace(" (ms)", "")}: cumulative distribution`;
   const data: Record<string, unknown>[] = [];
   for (const g of groups) {
-    const sorted = sortedFinite(g.samples[metric]);
+    const sorted = sortedSample(g, metric);
     const n = sorted.length;
     if (n === 0) continue;
     const m = Math.min(n, Math.max(2, maxPoints));
@@ -245,8 +245,7 @@ export function otpsChart(groups: readonly RequestGroup[], options: OtpsChartOpt
   const colors: string[] = [];
   const counts: number[] = [];
   for (const g of groups) {
-    const values = rate === "decode" ? g.samples.outputTokensPerSecond : g.samples.outputTokensPerSecondE2E;
-    const sorted = sortedFinite(values);
+    const sorted = sortedSample(g, rate === "decode" ? "outputTokensPerSecond" : "outputTokensPerSecondE2E");
     if (sorted.length === 0) continue;
     const ci = bootstrapQuantileCi(sorted, 0.5, { resamples: options.resamples ?? 2000, random });
     labels.push(g.label);

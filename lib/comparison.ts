@@ -10,12 +10,11 @@ import {
   rankSumTest,
   samplesForHalfWidth,
   seededRandom,
-  sortedFinite,
   type ConfidenceInterval,
   type RandomSource,
   type RankSumResult,
 } from "./stats";
-import { compareGroupKeys, shortModelName, type GroupKey, type RequestGroup } from "./request-groups";
+import { compareGroupKeys, shortModelName, sortedSample, type GroupKey, type RequestGroup } from "./request-groups";
 import type { ResultSet } from "./results-loader";
 import { formatMs, formatPValue, formatSignedMs, formatSignedPercent } from "./number-format";
 
@@ -154,8 +153,8 @@ function compareMetric(
   names: { baseline: string; candidate: string },
   o: Resolved,
 ): MetricComparison | null {
-  const a = sortedFinite(baseline.samples[metric]);
-  const b = sortedFinite(candidate.samples[metric]);
+  const a = sortedSample(baseline, metric);
+  const b = sortedSample(candidate, metric);
   if (a.length === 0 || b.length === 0) return null;
   const bootstrap = { resamples: o.resamples, level: o.level, random: o.random };
   const medianDifferenceMs = bootstrapQuantileDifferenceCi(a, b, 0.5, bootstrap);
