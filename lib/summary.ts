@@ -65,6 +65,7 @@ export interface SummaryCountColumns {
   throttle_rate: number | null;
   failures_before_stream: number;
   failures_mid_stream: number;
+  failures_client: number;
   retried_requests: number;
   retries: number;
   retry_delay_ms_total: number;
@@ -177,6 +178,7 @@ export const SUMMARY_COLUMNS: readonly SummaryColumn[] = Object.freeze([
   c("throttle_rate", "", "throttles / (requests − aborted)."),
   c("failures_before_stream", "", "Failures before the event stream started."),
   c("failures_mid_stream", "", "Failures after the stream started."),
+  c("failures_client", "", "Failures on the client side (e.g. first-byte or total timeouts)."),
   c("retried_requests", "", "Requests the SDK attempted more than once."),
   c("retries", "", "Σ (attempts − 1)."),
   c("retry_delay_ms_total", "ms", "Σ SDK retry delay."),
@@ -281,6 +283,7 @@ export function summarizeGroup(g: RequestGroup): SummaryRow {
     throttle_rate: ratio(g.throttles, completed),
     failures_before_stream: g.failuresBySide.get("before-stream") ?? 0,
     failures_mid_stream: g.failuresBySide.get("mid-stream") ?? 0,
+    failures_client: g.failuresBySide.get("client") ?? 0,
     retried_requests: g.retriedRequests,
     retries: g.retries,
     retry_delay_ms_total: g.retryDelayMsTotal,

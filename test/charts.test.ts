@@ -137,9 +137,12 @@ test("error classes stack per group; no failures says so", async () => {
     [
       ["ModelStreamErrorException", [0, 1]],
       ["ThrottlingException", [1, 0]],
+      ["TimeoutError", [0, 1]],
     ],
   );
+  // shares of the requests that were not aborted: 1/5 in both groups
   assert.deepEqual(traces(figure)[1]!["customdata"], [0.2, 0]);
+  assert.deepEqual(traces(figure)[2]!["customdata"], [0, 0.2]);
   assert.equal(annotation(errorClassChart(groupRecords([successRecord({ ttftMs: 1, totalMs: 2 })]))), "No failed requests");
 });
 
