@@ -171,7 +171,7 @@ export function latencyDistributionChart(groups: readonly RequestGroup[], option
   if (data.length === 0) return emptyFigure(title, "No successful requests to show", filename);
   return {
     data,
-    layout: baseLayout(title, { yaxis: { title: { text: METRIC_TITLES[metric] }, rangemode: "tozero" }, xaxis: { type: "category" }, showlegend: false }),
+    layout: baseLayout(title, { yaxis: { title: { text: METRIC_TITLES[metric] }, rangemode: "tozero" }, xaxis: { type: "category", automargin: true }, showlegend: false }),
     config: svgConfig(filename),
   };
 }
@@ -271,7 +271,7 @@ export function otpsChart(groups: readonly RequestGroup[], options: OtpsChartOpt
         hovertemplate: "%{x}<br>median %{y:.1f} tokens/s<br>n = %{customdata}<extra></extra>",
       },
     ],
-    layout: baseLayout(title, { yaxis: { title: { text: "tokens per second" }, rangemode: "tozero" }, xaxis: { type: "category" }, showlegend: false }),
+    layout: baseLayout(title, { yaxis: { title: { text: "tokens per second" }, rangemode: "tozero" }, xaxis: { type: "category", automargin: true }, showlegend: false }),
     config: svgConfig(filename),
   };
 }
@@ -461,7 +461,7 @@ export function errorClassChart(groups: readonly RequestGroup[]): PlotlyFigure {
   }));
   return {
     data,
-    layout: baseLayout(title, { barmode: "stack", yaxis: { title: { text: "failed requests" } }, xaxis: { type: "category" } }),
+    layout: baseLayout(title, { barmode: "stack", yaxis: { title: { text: "failed requests" } }, xaxis: { type: "category", automargin: true } }),
     config: svgConfig("errors-by-class"),
   };
 }
@@ -539,6 +539,15 @@ export function costLatencyChart(rows: readonly SummaryRow[], options: CostLaten
     config: svgConfig("cost-vs-latency"),
   };
 }
+
+/** Light yellow for the fastest cells to red for the slowest (ColorBrewer YlOrRd, its darkest steps left out). */
+const HEATMAP_COLORSCALE: readonly (readonly [number, string])[] = [
+  [0, "#ffffcc"],
+  [0.25, "#ffeda0"],
+  [0.5, "#fed976"],
+  [0.75, "#feb24c"],
+  [1, "#fc4e2a"],
+];
 
 /** What a latency heatmap's columns are. */
 export type HeatmapColumns = "config" | "concurrency" | "input-size";
@@ -628,7 +637,8 @@ export function latencyHeatmap(groups: readonly RequestGroup[], options: Heatmap
         y: ys,
         z,
         customdata: n,
-        colorscale: "YlOrRd",
+        // light (fast) to red (slow); the reds stay light enough for the cell text to read
+        colorscale: HEATMAP_COLORSCALE,
         colorbar: { title: { text: "ms" } },
         texttemplate: "%{z:.0f}",
         hovertemplate: `%{y}<br>%{x}<br>${pct} %{z:.1f} ms<br>n = %{customdata}<extra></extra>`,
