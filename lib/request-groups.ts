@@ -43,17 +43,7 @@ export const GROUP_DIMENSIONS: readonly GroupDimension[] = Object.freeze([
  * with a single value in the data change nothing. Task type and run are opt-in: the AWS notebook's summary pools task
  * types, and several runs of the same configuration pool their samples.
  */
-export const DEFAULT_GROUP_DIMENSIONS: readonly GroupDimension[] = Object.freeze([
-  "model",
-  "region",
-  "performanceConfig",
-  "serviceTier",
-  "concurrency",
-  "loadModel",
-  "tags",
-  "target",
-  "source",
-] satisfies GroupDimension[]);
+export const DEFAULT_GROUP_DIMENSIONS: readonly GroupDimension[] = Object.freeze(GROUP_DIMENSIONS.filter((d) => d !== "taskType" && d !== "runId"));
 
 /** How records are counted into groups. */
 export interface GroupingOptions {
