@@ -85,7 +85,11 @@ export function analysisText(analysis: Analysis, c: Colors, summaryCsv: string |
       `${o.warmups.toLocaleString("en-US")} warm-up${o.warmups === 1 ? "" : "s"} ${analysis.settings.includeWarmup ? "included" : "counted apart"}; ` +
       `${o.groups} group${o.groups === 1 ? "" : "s"}${o.costUsd === null ? "" : `; estimated cost ${formatUsd(o.costUsd)}`}.`,
   );
-  lines.push("", c.bold("Per group: latency in ms and token rates at the median, over successful requests"), textTable(terminalGroupsTable(analysis), { header: c.bold }));
+  if (analysis.summary.length === 0) {
+    lines.push("", o.warmups > 0 ? "Nothing to summarise: every record is a warm-up (use --include-warmup to count them)." : "Nothing to summarise: the results hold no request.");
+  } else {
+    lines.push("", c.bold("Per group: latency in ms and token rates at the median, over successful requests"), textTable(terminalGroupsTable(analysis), { header: c.bold }));
+  }
   if (analysis.comparisons.length > 0) {
     lines.push("", c.bold(`Comparisons (Δ = candidate − baseline, ${Math.round(analysis.settings.level * 100)}% bootstrap CI, rank-sum p)`));
     for (const cmp of analysis.comparisons) {
