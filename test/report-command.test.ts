@@ -65,3 +65,10 @@ test("report refuses bad formats and bad inputs with exit code 2", async () => {
   assert.match(input.stderr, /missing-column\/requests\.csv:1: the header lacks the record columns 'warmup', 'costUsd'/);
   await assert.rejects(readdir(join(dir, "never")), /ENOENT/, "nothing is written for bad input");
 });
+
+test("a failure that is not bad input exits 1 with one line", async () => {
+  const notAFolder = join(__dirname, "..", "README.md", "reports");
+  const r = await runCli(["report", FIXTURE, "--out", notAFolder]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^bedrock-bench: ENOTDIR: not a directory, mkdir '.*README\.md\/reports'\n$/);
+});
