@@ -26,25 +26,22 @@ export function showAnalysis(analysis: Analysis, options: ShowAnalysisOptions = 
   const display = options.display ?? notebook();
   const doc = buildReport(analysis, options);
   const wanted = options.sections ? new Set(options.sections) : null;
+  // Each section is one `.bb-report` box; a chart closes the box (Display draws it), and the caption opens the next.
   let html = `<style>${REPORT_CSS}</style>`;
   if (!wanted) html += `<div class="bb-report"><h1>${escapeHtml(doc.title)}</h1><p class="bb-subtitle">${escapeHtml(doc.subtitle)}</p></div>`;
-  const flush = () => {
-    if (html !== "") display.html(html);
-    html = "";
-  };
   for (const section of doc.sections) {
     if (wanted && !wanted.has(section.id)) continue;
-    html += `<div class="bb-report"><h2>${escapeHtml(section.title)}</h2></div>`;
+    html += `<div class="bb-report"><h2>${escapeHtml(section.title)}</h2>`;
     for (const block of section.blocks) {
       if (block.kind === "chart") {
-        // Display embeds plotly.js with the first chart it draws; the caption follows the chart.
-        flush();
+        display.html(`${html}</div>`);
         display.chart(block.chart.figure);
-        display.html(`<div class="bb-report"><p class="bb-table-note">${escapeHtml(block.chart.caption)}</p></div>`);
+        html = `<div class="bb-report"><p class="bb-table-note">${escapeHtml(block.chart.caption)}</p>`;
         continue;
       }
-      html += `<div class="bb-report">${reportBlockHtml(block, () => "")}</div>`;
+      html += reportBlockHtml(block, () => "");
     }
+    html += "</div>";
   }
-  flush();
+  display.html(html);
 }

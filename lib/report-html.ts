@@ -17,19 +17,22 @@ export const REPORT_CONTENT_SECURITY_POLICY =
 
 /** Styles of the report (scoped to `.bb-report`, so notebooks can use them too). */
 export const REPORT_CSS = `
-.bb-report{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;font-size:14px;line-height:1.5;color:#1f2328;max-width:1400px;margin:0 auto;padding:0 16px 48px}
+.bb-report{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;font-size:14px;line-height:1.5;color:#1f2328;max-width:1400px;margin:0 auto;padding:0 16px}
+main.bb-report{padding-bottom:48px}
 .bb-report h1{font-size:26px;margin:24px 0 4px}
 .bb-report h2{font-size:20px;margin:36px 0 8px;padding-bottom:4px;border-bottom:1px solid #d0d7de}
 .bb-report .bb-subtitle{color:#59636e;margin:0 0 16px}
 .bb-report nav ol{display:flex;flex-wrap:wrap;gap:4px 18px;padding:0;margin:0 0 8px;list-style:none}
 .bb-report nav a{color:#0969da;text-decoration:none}
-.bb-report .bb-scroll{overflow-x:auto;margin:12px 0 4px}
+.bb-report .bb-scroll{overflow-x:auto;margin:12px 0 4px;width:0;min-width:100%}
 .bb-report table.bb-table{border-collapse:collapse;font-size:13px;font-variant-numeric:tabular-nums}
 .bb-report table.bb-table caption{text-align:left;font-weight:600;padding:4px 0}
 .bb-report table.bb-table th,.bb-report table.bb-table td{border:1px solid #d0d7de;padding:3px 8px;vertical-align:top}
 .bb-report table.bb-table th{background:#f6f8fa;vertical-align:bottom;min-width:4em}
 .bb-report table.bb-table tbody tr:nth-child(even){background:#fafbfc}
 .bb-report td.bb-num{text-align:right;white-space:nowrap}
+.bb-report th.bb-num{text-align:right}
+.bb-report th.bb-text{text-align:left}
 .bb-report td.bb-text{text-align:left;min-width:6em;max-width:40em;overflow-wrap:break-word}
 .bb-report table.bb-table td.bb-text:first-child{min-width:16em}
 .bb-report .bb-table-note{color:#59636e;font-size:12px;margin:2px 0 12px}
@@ -45,7 +48,7 @@ export const REPORT_CSS = `
 
 /** A report table as an HTML table (escaped), in a horizontally scrolling box, with its note. */
 export function reportTableHtml(table: ReportTable): string {
-  const head = table.columns.map((c) => `<th scope="col">${escapeHtml(c.label)}</th>`).join("");
+  const head = table.columns.map((c) => `<th scope="col" class="${c.align === "right" ? "bb-num" : "bb-text"}">${escapeHtml(c.label)}</th>`).join("");
   const body = table.rows
     .map((row) => `<tr>${table.columns.map((c, i) => `<td class="${c.align === "right" ? "bb-num" : "bb-text"}">${escapeHtml(row[i] ?? "")}</td>`).join("")}</tr>`)
     .join("\n");
