@@ -6,9 +6,9 @@
  */
 import type { PlotlyFigure } from "./plotly-embed";
 import type { RequestGroup } from "./request-groups";
-import { shortModelName } from "./request-groups";
+import { shortModelName, sortedSample } from "./request-groups";
 import type { SummaryRow } from "./summary";
-import { bootstrapQuantileCi, quantileSorted, seededRandom, sortedFinite } from "./stats";
+import { bootstrapQuantileCi, quantileSorted, seededRandom } from "./stats";
 import { Palette, errorClassColor, modelPalette, seriesColor } from "./palette";
 
 /** Latency metrics that can be charted. */
@@ -48,6 +48,42 @@ function emptyFigure(title: string, message: string, filename: string): PlotlyFi
     }),
     config: svgConfig(filename),
   };
+}
+
+/**
+ * User text (group labels, model IDs, error classes) for Plotly, which renders labels, legends and hover text as a
+ * small HTML dialect (`<b>`, `<br>`, `<a href>`…): `&`, `<` and `>` become entities, so the text shows as it is and a
+ * label cannot become a link or markup.
+ */
+export function plotlyText(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** A group label for an axis: escaped, and wrapped at its " · " separators into lines of about `width` characters. */
+export function axisLabel(label: string, width = 34): string {
+  const lines: string[] = [];
+  for (const part of label.split(" · ")) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last]!.length + 3 + part.length <= width) lines[last] += ` · ${part}`;
+    else lines.push(part);
+  }
+  return lines.map(plotlyText).join("<br>");
+}
+
+/** Height for a chart with one horizontal band per category, each `lines` label lines tall at most. */
+function bandHeight(categories: readonly string[]): number {
+  const lines = categories.reduce((n, c) => n + Math.max(1, c.split("<br>").length), 0);
+  return Math.max(320, 130 + 18 * lines + 14 * categories.length);
+}
+
+/** Layout of a horizontal chart whose y axis lists the groups, first on top. */
+function bandsLayout(title: string, categories: readonly string[], valueTitle: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return baseLayout(title, {
+    yaxis: { type: "category", automargin: true, autorange: "reversed", categoryorder: "array", categoryarray: [...categories] },
+    xaxis: { title: { text: valueTitle }, rangemode: "tozero", automargin: true },
+    height: bandHeight(categories),
+    ...extra,
+  });
 }
 
 /** Options shared by the chart builders. */
@@ -105,7 +141,7 @@ export interface DistributionChartOptions extends ChartOptions {
   maxPoints?: number;
 }
 
-/** Box or violin plot of a latency per group (model × config × …). */
+/** Box or violin plot of a latency per group (model × config × …), one horizontal band per group, first on top. */
 export function latencyDistributionChart(groups: readonly RequestGroup[], options: DistributionChartOptions = {}): PlotlyFigure {
   const metric = options.metric ?? "ttftMs";
   const kind = options.kind ?? "box";
@@ -114,16 +150,22 @@ export function latencyDistributionChart(groups: readonly RequestGroup[], option
   const title = `${METRIC_TITLES[metric]} by group, successful requests`;
   const filename = `${metric}-${kind}`;
   const data: Record<string, unknown>[] = [];
+  const categories: string[] = [];
   for (const g of groups) {
-    const sorted = sortedFinite(g.samples[metric]);
+    const sorted = sortedSample(g, metric);
     if (sorted.length === 0) continue;
     const color = seriesColor(palette, g.key);
+    const band = axisLabel(g.label);
+    const name = plotlyText(g.label);
+    categories.push(band);
     if (kind === "violin") {
+      const values = representativeValues(sorted, maxPoints);
       data.push({
         type: "violin",
-        name: g.label,
-        x: new Array<string>(Math.min(sorted.length, maxPoints)).fill(g.label),
-        y: Array.from(representativeValues(sorted, maxPoints)),
+        orientation: "h",
+        name,
+        x: Array.from(values),
+        y: new Array<string>(values.length).fill(band),
         line: { color },
         fillcolor: color,
         opacity: 0.75,
@@ -131,15 +173,16 @@ export function latencyDistributionChart(groups: readonly RequestGroup[], option
         meanline: { visible: true },
         points: false,
         spanmode: "hard",
-        hoverinfo: "y+name",
+        hoverinfo: "x+name",
       });
       continue;
     }
     const stats = boxStatistics(sorted);
     data.push({
       type: "box",
-      name: g.label,
-      x: [g.label],
+      orientation: "h",
+      name,
+      y: [band],
       q1: [stats.q1],
       median: [stats.median],
       q3: [stats.q3],
@@ -150,7 +193,7 @@ export function latencyDistributionChart(groups: readonly RequestGroup[], option
       line: { color },
       boxpoints: false,
       hovertemplate:
-        `${g.label}<br>n = ${sorted.length}<br>median %{median:.1f} ms<br>q1 %{q1:.1f} · q3 %{q3:.1f} ms` +
+        `${name}<br>n = ${sorted.length}<br>median %{median:.1f} ms<br>q1 %{q1:.1f} · q3 %{q3:.1f} ms` +
         `<br>p90 ${quantileSorted(sorted, 0.9).toFixed(1)} · p99 ${quantileSorted(sorted, 0.99).toFixed(1)} ms<extra></extra>`,
     });
     const outliers = sorted.filter((v) => v < stats.lowerfence || v > stats.upperfence);
@@ -159,19 +202,19 @@ export function latencyDistributionChart(groups: readonly RequestGroup[], option
       data.push({
         type: "scatter",
         mode: "markers",
-        name: `${g.label} outliers`,
-        x: new Array<string>(shown.length).fill(g.label),
-        y: Array.from(shown),
+        name: `${name} outliers`,
+        x: Array.from(shown),
+        y: new Array<string>(shown.length).fill(band),
         marker: { color, size: 5, opacity: 0.6 },
         showlegend: false,
-        hovertemplate: `${g.label}<br>%{y:.1f} ms (beyond 1.5 IQR)<extra></extra>`,
+        hovertemplate: `${name}<br>%{x:.1f} ms (beyond 1.5 IQR)<extra></extra>`,
       });
     }
   }
   if (data.length === 0) return emptyFigure(title, "No successful requests to show", filename);
   return {
     data,
-    layout: baseLayout(title, { yaxis: { title: { text: METRIC_TITLES[metric] }, rangemode: "tozero" }, xaxis: { type: "category" }, showlegend: false }),
+    layout: bandsLayout(title, categories, METRIC_TITLES[metric], { showlegend: false }),
     config: svgConfig(filename),
   };
 }
@@ -190,7 +233,7 @@ export function ecdfChart(groups: readonly RequestGroup[], options: EcdfChartOpt
   const title = `${METRIC_TITLES[metric].replace(" (ms)", "")}: cumulative distribution`;
   const data: Record<string, unknown>[] = [];
   for (const g of groups) {
-    const sorted = sortedFinite(g.samples[metric]);
+    const sorted = sortedSample(g, metric);
     const n = sorted.length;
     if (n === 0) continue;
     const m = Math.min(n, Math.max(2, maxPoints));
@@ -205,10 +248,10 @@ export function ecdfChart(groups: readonly RequestGroup[], options: EcdfChartOpt
       type: "scatter",
       mode: "lines",
       line: { shape: "hv", color: seriesColor(palette, g.key), width: 2 },
-      name: g.label,
+      name: plotlyText(g.label),
       x,
       y,
-      hovertemplate: `${g.label}<br>%{y:.1%} of requests ≤ %{x:.1f} ms<extra></extra>`,
+      hovertemplate: `${plotlyText(g.label)}<br>%{y:.1%} of requests ≤ %{x:.1f} ms<extra></extra>`,
     });
   }
   if (data.length === 0) return emptyFigure(title, "No successful requests to show", `${metric}-ecdf`);
@@ -245,11 +288,10 @@ export function otpsChart(groups: readonly RequestGroup[], options: OtpsChartOpt
   const colors: string[] = [];
   const counts: number[] = [];
   for (const g of groups) {
-    const values = rate === "decode" ? g.samples.outputTokensPerSecond : g.samples.outputTokensPerSecondE2E;
-    const sorted = sortedFinite(values);
+    const sorted = sortedSample(g, rate === "decode" ? "outputTokensPerSecond" : "outputTokensPerSecondE2E");
     if (sorted.length === 0) continue;
     const ci = bootstrapQuantileCi(sorted, 0.5, { resamples: options.resamples ?? 2000, random });
-    labels.push(g.label);
+    labels.push(axisLabel(g.label));
     medians.push(ci.estimate);
     plus.push(ci.upper - ci.estimate);
     minus.push(ci.estimate - ci.lower);
@@ -264,15 +306,16 @@ export function otpsChart(groups: readonly RequestGroup[], options: OtpsChartOpt
     data: [
       {
         type: "bar",
-        x: labels,
-        y: medians,
+        orientation: "h",
+        x: medians,
+        y: labels,
         marker: { color: colors },
-        error_y: { type: "data", symmetric: false, array: plus, arrayminus: minus, color: "#333", thickness: 1.5, width: 6 },
+        error_x: { type: "data", symmetric: false, array: plus, arrayminus: minus, color: "#333", thickness: 1.5, width: 6 },
         customdata: counts,
-        hovertemplate: "%{x}<br>median %{y:.1f} tokens/s<br>n = %{customdata}<extra></extra>",
+        hovertemplate: "%{y}<br>median %{x:.1f} tokens/s<br>n = %{customdata}<extra></extra>",
       },
     ],
-    layout: baseLayout(title, { yaxis: { title: { text: "tokens per second" }, rangemode: "tozero" }, xaxis: { type: "category" }, showlegend: false }),
+    layout: bandsLayout(title, labels, "tokens per second", { showlegend: false }),
     config: svgConfig(filename),
   };
 }
@@ -305,11 +348,11 @@ export function latencyOverTimeChart(groups: readonly RequestGroup[], options: O
       data.push({
         type: "scatter",
         mode: "markers",
-        name: g.label,
+        name: plotlyText(g.label),
         x: order.map((i) => new Date(times[i]!).toISOString()),
         y: order.map((i) => values[i]!),
         marker: { color, size: 6, opacity: 0.7 },
-        hovertemplate: `${g.label}<br>%{x}<br>%{y:.1f} ms<extra></extra>`,
+        hovertemplate: `${plotlyText(g.label)}<br>%{x}<br>%{y:.1f} ms<extra></extra>`,
       });
       continue;
     }
@@ -337,7 +380,7 @@ export function latencyOverTimeChart(groups: readonly RequestGroup[], options: O
     data.push({
       type: "scatter",
       mode: "lines+markers",
-      name: `${g.label} (median per ${(width / 1000).toFixed(1)} s)`,
+      name: `${plotlyText(g.label)} (median per ${(width / 1000).toFixed(1)} s)`,
       x,
       y,
       line: { color, width: 1.5 },
@@ -417,7 +460,7 @@ export function throughputOverTimeChart(groups: readonly RequestGroup[], options
       type: "scatter",
       mode: "lines",
       line: { shape: "hv", color: seriesColor(palette, g.key), width: 2 },
-      name: g.label,
+      name: plotlyText(g.label),
       x,
       y: Array.from(counts, (c) => c * perUnit),
     });
@@ -446,23 +489,24 @@ export function errorClassChart(groups: readonly RequestGroup[]): PlotlyFigure {
   const title = "Failed requests by error class";
   const classes = [...new Set(groups.flatMap((g) => [...g.failuresByClass.keys()]))].sort();
   if (classes.length === 0) return emptyFigure(title, "No failed requests", "errors-by-class");
-  const labels = groups.map((g) => g.label);
+  const labels = groups.map((g) => axisLabel(g.label));
   const data = classes.map((cls) => ({
     type: "bar",
-    name: cls,
-    x: labels,
-    y: groups.map((g) => g.failuresByClass.get(cls) ?? 0),
+    orientation: "h",
+    name: plotlyText(cls),
+    x: groups.map((g) => g.failuresByClass.get(cls) ?? 0),
+    y: labels,
     customdata: groups.map((g) => {
       const n = g.failuresByClass.get(cls) ?? 0;
       const completed = g.requests - g.aborted;
       return completed > 0 ? n / completed : 0;
     }),
     marker: { color: errorClassColor(cls) },
-    hovertemplate: `${cls}<br>%{x}<br>%{y} failed (%{customdata:.1%} of requests)<extra></extra>`,
+    hovertemplate: `${plotlyText(cls)}<br>%{y}<br>%{x} failed (%{customdata:.1%} of requests)<extra></extra>`,
   }));
   return {
     data,
-    layout: baseLayout(title, { barmode: "stack", yaxis: { title: { text: "failed requests" } }, xaxis: { type: "category" } }),
+    layout: bandsLayout(title, labels, "failed requests", { barmode: "stack" }),
     config: svgConfig("errors-by-class"),
   };
 }
@@ -512,13 +556,13 @@ export function costLatencyChart(rows: readonly SummaryRow[], options: CostLaten
   const data: Record<string, unknown>[] = points.map((p) => ({
     type: "scatter",
     mode: "markers+text",
-    name: p.label,
+    name: plotlyText(p.label),
     x: [p.cost],
     y: [p.latency],
-    text: [p.label],
+    text: [axisLabel(p.label, 28)],
     textposition: "top center",
     marker: { size: 12, color: seriesColor(palette, { model: p.row.model, performanceConfig: p.row.performance_config, serviceTier: p.row.service_tier }) },
-    hovertemplate: `${p.label}<br>%{x:$.4g} ${costTitle.replace("USD ", "")}<br>%{y:.0f} ms<extra></extra>`,
+    hovertemplate: `${plotlyText(p.label)}<br>%{x:$.4g} ${costTitle.replace("USD ", "")}<br>%{y:.0f} ms<extra></extra>`,
   }));
   const front = paretoFront(points);
   data.push({
@@ -540,6 +584,15 @@ export function costLatencyChart(rows: readonly SummaryRow[], options: CostLaten
     config: svgConfig("cost-vs-latency"),
   };
 }
+
+/** Light yellow for the fastest cells to red for the slowest (ColorBrewer YlOrRd, its darkest steps left out). */
+const HEATMAP_COLORSCALE: readonly (readonly [number, string])[] = [
+  [0, "#ffffcc"],
+  [0.25, "#ffeda0"],
+  [0.5, "#fed976"],
+  [0.75, "#feb24c"],
+  [1, "#fc4e2a"],
+];
 
 /** What a latency heatmap's columns are. */
 export type HeatmapColumns = "config" | "concurrency" | "input-size";
@@ -593,13 +646,13 @@ export function latencyHeatmap(groups: readonly RequestGroup[], options: Heatmap
   }
   const shortNames = new Set([...rowNames.keys()].map(shortModelName)).size === rowNames.size;
   for (const g of groups) {
-    const row = shortNames ? shortModelName(g.key.model) : g.key.model;
+    const row = plotlyText(shortNames ? shortModelName(g.key.model) : g.key.model);
     const values = g.samples[metric];
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
       if (!Number.isFinite(v)) continue;
       if (columns === "config") {
-        const label = g.key.serviceTier && g.key.serviceTier !== "default" ? `${g.key.performanceConfig} · ${g.key.serviceTier}` : g.key.performanceConfig;
+        const label = plotlyText(g.key.serviceTier && g.key.serviceTier !== "default" ? `${g.key.performanceConfig} · ${g.key.serviceTier}` : g.key.performanceConfig);
         addValue(row, label, configOrder(g), v);
       } else if (columns === "concurrency") {
         addValue(row, g.key.concurrency === null || g.key.concurrency === 0 ? "n/a" : String(g.key.concurrency), g.key.concurrency ?? 0, v);
@@ -629,7 +682,8 @@ export function latencyHeatmap(groups: readonly RequestGroup[], options: Heatmap
         y: ys,
         z,
         customdata: n,
-        colorscale: "YlOrRd",
+        // light (fast) to red (slow); the reds stay light enough for the cell text to read
+        colorscale: HEATMAP_COLORSCALE,
         colorbar: { title: { text: "ms" } },
         texttemplate: "%{z:.0f}",
         hovertemplate: `%{y}<br>%{x}<br>${pct} %{z:.1f} ms<br>n = %{customdata}<extra></extra>`,

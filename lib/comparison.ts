@@ -10,12 +10,11 @@ import {
   rankSumTest,
   samplesForHalfWidth,
   seededRandom,
-  sortedFinite,
   type ConfidenceInterval,
   type RandomSource,
   type RankSumResult,
 } from "./stats";
-import { compareGroupKeys, shortModelName, type GroupKey, type RequestGroup } from "./request-groups";
+import { compareGroupKeys, shortModelName, sortedSample, type GroupKey, type RequestGroup } from "./request-groups";
 import type { ResultSet } from "./results-loader";
 import { formatMs, formatPValue, formatSignedMs, formatSignedPercent } from "./number-format";
 
@@ -59,8 +58,10 @@ export interface ComparisonSide {
   id: string;
   label: string;
   key: GroupKey;
-  /** The value of the compared dimension (e.g. `optimized`). */
+  /** The value of the compared dimension (e.g. `optimized`, or a model ID). */
   value: string;
+  /** How verdicts name this side: the value, a short model name, or `tier <name>`. */
+  name: string;
 }
 
 export interface Comparison {
@@ -98,22 +99,33 @@ export interface ComparisonOptions {
   kinds?: readonly ComparisonKind[];
 }
 
-interface Resolved {
+/** Comparison options validated, with every default filled in (what reports state). */
+export interface ComparisonSettings {
   resamples: number;
   level: number;
-  random: RandomSource;
+  /** Seed of the bootstrap's random source (meaningless when a `random` source was given). */
+  seed: number;
   minSamples: number;
   alpha: number;
   relativePrecision: number;
-  precisionMs: number | undefined;
+  /** Precision target in ms, when given instead of `relativePrecision`. */
+  precisionMs: number | null;
   permutations: number;
 }
 
-function resolve(options: ComparisonOptions): Resolved {
+interface Resolved extends ComparisonSettings {
+  random: RandomSource;
+}
+
+/** Validates comparison options and fills in the defaults; throws a RangeError quoting a bad value. */
+export function comparisonSettings(options: ComparisonOptions = {}): ComparisonSettings {
   const minSamples = options.minSamples ?? 30;
   const alpha = options.alpha ?? 0.05;
   const relativePrecision = options.relativePrecision ?? 0.05;
   const permutations = options.permutations ?? 0;
+  const resamples = options.resamples ?? 2000;
+  const level = options.level ?? 0.95;
+  const seed = options.seed ?? 1;
   if (!Number.isInteger(minSamples) || minSamples < 2) throw new RangeError(`Expected minSamples to be an integer ≥ 2, got ${String(minSamples)}`);
   if (!(alpha > 0 && alpha < 1)) throw new RangeError(`Expected alpha between 0 and 1, got ${String(alpha)}`);
   if (!(relativePrecision > 0)) throw new RangeError(`Expected relativePrecision > 0, got ${String(relativePrecision)}`);
@@ -121,16 +133,15 @@ function resolve(options: ComparisonOptions): Resolved {
     throw new RangeError(`Expected precisionMs > 0, got ${String(options.precisionMs)}`);
   }
   if (!Number.isInteger(permutations) || permutations < 0) throw new RangeError(`Expected permutations to be an integer ≥ 0, got ${String(permutations)}`);
-  return {
-    resamples: options.resamples ?? 2000,
-    level: options.level ?? 0.95,
-    random: options.random ?? seededRandom(options.seed ?? 1),
-    minSamples,
-    alpha,
-    relativePrecision,
-    precisionMs: options.precisionMs,
-    permutations,
-  };
+  if (!Number.isInteger(resamples) || resamples < 1) throw new RangeError(`Expected resamples to be an integer ≥ 1, got ${String(resamples)}`);
+  if (!(level > 0 && level < 1)) throw new RangeError(`Expected the confidence level between 0 and 1, got ${String(level)}`);
+  if (!Number.isInteger(seed)) throw new RangeError(`Expected the seed to be an integer, got ${String(seed)}`);
+  return Object.freeze({ resamples, level, seed, minSamples, alpha, relativePrecision, precisionMs: options.precisionMs ?? null, permutations });
+}
+
+function resolve(options: ComparisonOptions): Resolved {
+  const settings = comparisonSettings(options);
+  return { ...settings, random: options.random ?? seededRandom(settings.seed) };
 }
 
 const DIMENSION: Record<ComparisonKind, keyof GroupKey> = {
@@ -154,8 +165,8 @@ function compareMetric(
   names: { baseline: string; candidate: string },
   o: Resolved,
 ): MetricComparison | null {
-  const a = sortedFinite(baseline.samples[metric]);
-  const b = sortedFinite(candidate.samples[metric]);
+  const a = sortedSample(baseline, metric);
+  const b = sortedSample(candidate, metric);
   if (a.length === 0 || b.length === 0) return null;
   const bootstrap = { resamples: o.resamples, level: o.level, random: o.random };
   const medianDifferenceMs = bootstrapQuantileDifferenceCi(a, b, 0.5, bootstrap);
@@ -247,8 +258,8 @@ export function compareGroups(baseline: RequestGroup, candidate: RequestGroup, k
   return {
     kind,
     context: describeContext(kind, baseline.key),
-    baseline: { id: baseline.id, label: baseline.label, key: baseline.key, value: value(baseline) },
-    candidate: { id: candidate.id, label: candidate.label, key: candidate.key, value: value(candidate) },
+    baseline: { id: baseline.id, label: baseline.label, key: baseline.key, value: value(baseline), name: names.baseline },
+    candidate: { id: candidate.id, label: candidate.label, key: candidate.key, value: value(candidate), name: names.candidate },
     metrics,
     verdict,
     warning,

@@ -1,7 +1,7 @@
 /**
  * Output files that never overwrite: a user's earlier summaries and reports are kept, a new one gets a suffix.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { access, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 /** Local time as YYYYMMDD_HHMMSS (the AWS notebook's file-name timestamp). */
@@ -27,5 +27,25 @@ export async function writeNewFile(dir: string, stem: string, extension: string,
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
+  }
+}
+
+/**
+ * The stems with the first common suffix (none, `_2`, `_3`, …) for which none of the files `<stem><suffix><extension>`
+ * exists in `dir`, so files written together (a report, its Markdown twin, its summary CSV) share one timestamp and
+ * suffix. Writing them with {@link writeNewFile} still never overwrites, should another writer take a name in between.
+ */
+export async function freeStem(dir: string, stems: readonly { stem: string; extension: string }[]): Promise<string[]> {
+  for (let n = 1; ; n++) {
+    const suffix = n === 1 ? "" : `_${n}`;
+    const taken = await Promise.all(
+      stems.map(({ stem, extension }) =>
+        access(join(dir, `${stem}${suffix}${extension}`)).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
+    if (!taken.some(Boolean)) return stems.map(({ stem }) => `${stem}${suffix}`);
   }
 }

@@ -6,7 +6,10 @@
  */
 import type { GroupKey } from "./request-groups";
 
-/** Base hues: Okabe–Ito (colour-blind safe) first, then Tableau 10 and a few more distinct ones. */
+/**
+ * Base hues: Okabe–Ito (colour-blind safe) first, then Tableau 10 and a few more distinct ones; the pale yellows of
+ * both sets are replaced by Paul Tol's green and wine, which stay legible as lines and markers on white.
+ */
 export const BASE_COLORS: readonly string[] = Object.freeze([
   "#0072B2",
   "#E69F00",
@@ -14,13 +17,13 @@ export const BASE_COLORS: readonly string[] = Object.freeze([
   "#CC79A7",
   "#56B4E9",
   "#D55E00",
-  "#F0E442",
+  "#117733",
   "#4E79A7",
   "#59A14F",
   "#B07AA1",
   "#9C755F",
   "#76B7B2",
-  "#EDC948",
+  "#882255",
   "#FF9DA7",
   "#E15759",
   "#332288",

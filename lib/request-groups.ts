@@ -2,9 +2,11 @@
  * Requests grouped for analysis (model × region × served performance config × served tier × concurrency × …),
  * accumulated column by column as records stream in, so a million records never need to exist as objects at once.
  *
- * Latency samples keep only successful, non-warm-up requests; warm-ups, failures and aborts are counted, not measured.
+ * Latency samples keep only successful, non-warm-up requests; warm-ups, failures and aborts are counted, not measured
+ * (warm-ups join the requests when grouped with `includeWarmup`; "non-warm-up" below then means "every").
  */
 import type { RequestRecord } from "./records";
+import { sortedFinite } from "./stats";
 import { BEDROCK_BENCH_SOURCE } from "./aws-notebook-import";
 
 /** What requests can be grouped by. */
@@ -35,8 +37,22 @@ export const GROUP_DIMENSIONS: readonly GroupDimension[] = Object.freeze([
   "runId",
 ]);
 
-/** Every dimension but the run: several runs of the same configuration pool their samples. */
-export const DEFAULT_GROUP_DIMENSIONS: readonly GroupDimension[] = Object.freeze(GROUP_DIMENSIONS.filter((d) => d !== "runId"));
+/**
+ * The default grouping: what an experiment varies (model, region, served performance config and tier, concurrency,
+ * load model: closed or open loop), the scenario tags, and where the numbers come from (target, source). Dimensions
+ * with a single value in the data change nothing. Task type and run are opt-in: the AWS notebook's summary pools task
+ * types, and several runs of the same configuration pool their samples.
+ */
+export const DEFAULT_GROUP_DIMENSIONS: readonly GroupDimension[] = Object.freeze(GROUP_DIMENSIONS.filter((d) => d !== "taskType" && d !== "runId"));
+
+/** How records are counted into groups. */
+export interface GroupingOptions {
+  /**
+   * Treat warm-up requests as ordinary requests in every statistic (default false: they are counted in
+   * `warmups` and their cost in `warmupCostUsd`, nothing else).
+   */
+  includeWarmup?: boolean;
+}
 
 /** A group's identity. Dimensions not grouped by are "" (or null for concurrency). */
 export interface GroupKey {
@@ -64,11 +80,16 @@ export interface RequestGroup {
   /** Short unique label for tables and charts (only the dimensions that vary between groups). */
   label: string;
   runIds: string[];
+  /** Task types of the group's requests (one when grouped by task type), sorted. */
+  taskTypes: string[];
+  /** Distinct tag sets of the group's requests (each joined with `;`; one when grouped by tags), sorted. */
+  tagSets: string[];
   /** Performance configs asked for by the group's requests (they may differ from the served one). */
   performanceConfigsAsked: string[];
   serviceTiersAsked: string[];
-  /** Non-warm-up requests. */
+  /** Non-warm-up requests (every request with `includeWarmup`). */
   requests: number;
+  /** Warm-up requests seen (included in `requests` and the statistics only with `includeWarmup`). */
   warmups: number;
   successes: number;
   /** Failed requests (status error or timeout). */
@@ -131,6 +152,22 @@ export interface RequestGroup {
   };
 }
 
+/** A sample column of a group (`ttftMs`, `totalMs`, …). */
+export type SampleMetric = keyof RequestGroup["samples"];
+
+const sortedColumns = new WeakMap<Float64Array, Float64Array>();
+
+/**
+ * The finite values of one of a group's sample columns, sorted ascending. Sorted once and cached (a group's columns
+ * never change once built), so the summary, the comparisons and the charts share one sort. Do not modify the result.
+ */
+export function sortedSample(group: RequestGroup, metric: SampleMetric): Float64Array {
+  const column = group.samples[metric];
+  let sorted = sortedColumns.get(column);
+  if (!sorted) sortedColumns.set(column, (sorted = sortedFinite(column)));
+  return sorted;
+}
+
 /** A Float64Array that grows by doubling. */
 class Column {
   private data = new Float64Array(16);
@@ -150,12 +187,58 @@ class Column {
 
 const MESSAGES_PER_CLASS = 5;
 
-function increment<K>(map: Map<K, number>, key: K, by = 1): void {
-  map.set(key, (map.get(key) ?? 0) + by);
+/** A throttled request: Bedrock's ThrottlingException, or any failure with HTTP status 429 (Too Many Requests). */
+export function isThrottle(errorClass: string, httpStatus: number | null): boolean {
+  return errorClass === "ThrottlingException" || httpStatus === 429;
+}
+
+/**
+ * Strings the groups keep (keys, error classes, run ids), each stored once as its own flat copy. A CSV parser's cells
+ * are slices of the chunk of text they were read from; keeping one slice keeps its whole chunk alive, and a million-row
+ * file would stay in memory through the few cells kept from each chunk.
+ */
+class StringPool {
+  private readonly pool = new Map<string, string>();
+  own(value: string): string {
+    let owned = this.pool.get(value);
+    if (owned === undefined) {
+      owned = JSON.parse(JSON.stringify(value)) as string; // a new, unshared string
+      this.pool.set(owned, owned);
+    }
+    return owned;
+  }
+}
+
+function increment(map: Map<string, number>, key: string, pool: StringPool): void {
+  const count = map.get(key);
+  if (count === undefined) map.set(pool.own(key), 1);
+  else map.set(key, count + 1);
+}
+
+function addOwned(set: Set<string>, value: string, pool: StringPool): void {
+  if (!set.has(value)) set.add(pool.own(value));
+}
+
+/** `asked → served → count`, counted without building a string per request. */
+class Transitions {
+  private readonly byAsked = new Map<string, Map<string, number>>();
+  add(asked: string, served: string, pool: StringPool): void {
+    let byServed = this.byAsked.get(asked);
+    if (!byServed) this.byAsked.set(pool.own(asked), (byServed = new Map()));
+    increment(byServed, served, pool);
+  }
+  /** As `asked→served` keys. */
+  toMap(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [asked, byServed] of this.byAsked) for (const [served, n] of byServed) out.set(`${asked}→${served}`, n);
+    return out;
+  }
 }
 
 class GroupAccumulator {
   readonly runIds = new Set<string>();
+  readonly taskTypes = new Set<string>();
+  readonly tagSets = new Set<string>();
   readonly configsAsked = new Set<string>();
   readonly tiersAsked = new Set<string>();
   readonly windows = new Map<string, { start: number; end: number }>();
@@ -173,8 +256,8 @@ class GroupAccumulator {
   retryDelayMsTotal = 0;
   performanceConfigFallbacks = 0;
   serviceTierFallbacks = 0;
-  readonly configTransitions = new Map<string, number>();
-  readonly tierTransitions = new Map<string, number>();
+  readonly configTransitions = new Transitions();
+  readonly tierTransitions = new Transitions();
   costUsdTotal = 0;
   costedRequests = 0;
   warmupCostUsd = 0;
@@ -201,27 +284,32 @@ class GroupAccumulator {
   constructor(
     readonly key: GroupKey,
     readonly id: string,
+    private readonly includeWarmup: boolean,
+    private readonly pool: StringPool,
   ) {}
 
   add(r: RequestRecord): void {
-    this.runIds.add(r.runId);
+    const pool = this.pool;
+    addOwned(this.runIds, r.runId, pool);
     if (r.warmup) {
       this.warmups++;
       if (r.costUsd !== null) {
         this.warmupCostUsd += r.costUsd;
         this.warmupCostedRequests++;
       }
-      return;
+      if (!this.includeWarmup) return;
     }
     this.requests++;
-    this.configsAsked.add(r.performanceConfigAsked || "standard");
-    this.tiersAsked.add(r.serviceTierAsked || "default");
+    addOwned(this.taskTypes, r.taskType, pool);
+    addOwned(this.tagSets, r.tags, pool);
+    addOwned(this.configsAsked, r.performanceConfigAsked || "standard", pool);
+    addOwned(this.tiersAsked, r.serviceTierAsked || "default", pool);
     if (r.performanceConfigServed !== "" && r.performanceConfigAsked !== "" && r.performanceConfigServed !== r.performanceConfigAsked) {
       this.performanceConfigFallbacks++;
     }
     if (r.serviceTierServed !== "" && r.serviceTierAsked !== "" && r.serviceTierServed !== r.serviceTierAsked) this.serviceTierFallbacks++;
-    if (r.performanceConfigServed !== "") increment(this.configTransitions, `${r.performanceConfigAsked || "standard"}→${r.performanceConfigServed}`);
-    if (r.serviceTierServed !== "") increment(this.tierTransitions, `${r.serviceTierAsked || "default"}→${r.serviceTierServed}`);
+    if (r.performanceConfigServed !== "") this.configTransitions.add(r.performanceConfigAsked || "standard", r.performanceConfigServed, pool);
+    if (r.serviceTierServed !== "") this.tierTransitions.add(r.serviceTierAsked || "default", r.serviceTierServed, pool);
     if (r.attempts > 1) {
       this.retriedRequests++;
       this.retries += r.attempts - 1;
@@ -241,7 +329,7 @@ class GroupAccumulator {
       if (r.sendOffsetMs < window.start) window.start = r.sendOffsetMs;
       if (end > window.end) window.end = end;
     } else {
-      this.windows.set(r.runId, { start: r.sendOffsetMs, end });
+      this.windows.set(pool.own(r.runId), { start: r.sendOffsetMs, end });
     }
     const startEpochMs = Date.parse(r.startTimeIso);
     if (r.status === "success") {
@@ -264,13 +352,13 @@ class GroupAccumulator {
       return;
     }
     this.failures++;
-    const errorClass = r.errorClass || r.status;
-    if (errorClass === "ThrottlingException") this.throttles++;
-    increment(this.failuresByClass, errorClass);
-    increment(this.failuresBySide, r.faultSide || "unknown");
+    const errorClass = pool.own(r.errorClass || r.status);
+    if (isThrottle(errorClass, r.httpStatus)) this.throttles++;
+    increment(this.failuresByClass, errorClass, pool);
+    increment(this.failuresBySide, r.faultSide || "unknown", pool);
     let messages = this.errorMessages.get(errorClass);
     if (!messages) this.errorMessages.set(errorClass, (messages = new Map()));
-    if (messages.has(r.errorMessage) || messages.size < MESSAGES_PER_CLASS) increment(messages, r.errorMessage);
+    if (messages.has(r.errorMessage) || messages.size < MESSAGES_PER_CLASS) increment(messages, r.errorMessage, pool);
     this.failedStart.push(startEpochMs);
     this.failedTotal.push(r.totalMs);
     this.failedClass.push(errorClass);
@@ -284,6 +372,8 @@ class GroupAccumulator {
       id: this.id,
       label,
       runIds: [...this.runIds].sort(),
+      taskTypes: [...this.taskTypes].sort(),
+      tagSets: [...this.tagSets].sort(),
       performanceConfigsAsked: [...this.configsAsked].sort(),
       serviceTiersAsked: [...this.tiersAsked].sort(),
       requests: this.requests,
@@ -300,8 +390,8 @@ class GroupAccumulator {
       retryDelayMsTotal: this.retryDelayMsTotal,
       performanceConfigFallbacks: this.performanceConfigFallbacks,
       serviceTierFallbacks: this.serviceTierFallbacks,
-      performanceConfigTransitions: this.configTransitions,
-      serviceTierTransitions: this.tierTransitions,
+      performanceConfigTransitions: this.configTransitions.toMap(),
+      serviceTierTransitions: this.tierTransitions.toMap(),
       costUsdTotal: this.costUsdTotal,
       costedRequests: this.costedRequests,
       warmupCostUsd: this.warmupCostUsd,
@@ -397,8 +487,11 @@ export class RequestGroupsBuilder {
   private readonly groups = new Map<string, GroupAccumulator>();
   private readonly dimensions: ReadonlySet<GroupDimension>;
   private readonly dimensionList: readonly GroupDimension[];
+  private readonly includeWarmup: boolean;
+  private readonly pool = new StringPool();
 
-  constructor(dimensions: readonly GroupDimension[] = DEFAULT_GROUP_DIMENSIONS) {
+  constructor(dimensions: readonly GroupDimension[] = DEFAULT_GROUP_DIMENSIONS, options: GroupingOptions = {}) {
+    this.includeWarmup = options.includeWarmup ?? false;
     for (const d of dimensions) {
       if (!GROUP_DIMENSIONS.includes(d)) {
         throw new RangeError(`Unknown group dimension '${String(d)}'; expected one of ${GROUP_DIMENSIONS.join(", ")}`);
@@ -411,34 +504,53 @@ export class RequestGroupsBuilder {
   /** Adds one record; `source` is where it came from ({@link BEDROCK_BENCH_SOURCE} by default). */
   add(record: RequestRecord, source: string = BEDROCK_BENCH_SOURCE): void {
     const d = this.dimensions;
-    const key: GroupKey = {
-      model: d.has("model") ? record.modelId : "",
-      region: d.has("region") ? record.region : "",
-      performanceConfig: d.has("performanceConfig") ? record.performanceConfigServed || record.performanceConfigAsked || "standard" : "",
-      serviceTier: d.has("serviceTier") ? record.serviceTierServed || record.serviceTierAsked || "default" : "",
-      concurrency: d.has("concurrency") ? record.concurrency : null,
-      loadModel: d.has("loadModel") ? record.loadModel : "",
-      taskType: d.has("taskType") ? record.taskType : "",
-      tags: d.has("tags") ? record.tags : "",
-      target: d.has("target") ? record.target : "",
-      source: d.has("source") ? source : "",
-      runId: d.has("runId") ? record.runId : "",
-    };
-    const id = JSON.stringify([
-      key.model,
-      key.region,
-      key.performanceConfig,
-      key.serviceTier,
-      key.concurrency,
-      key.loadModel,
-      key.taskType,
-      key.tags,
-      key.target,
-      key.source,
-      key.runId,
-    ]);
-    let group = this.groups.get(id);
-    if (!group) this.groups.set(id, (group = new GroupAccumulator(key, id)));
+    const model = d.has("model") ? record.modelId : "";
+    const region = d.has("region") ? record.region : "";
+    const performanceConfig = d.has("performanceConfig") ? record.performanceConfigServed || record.performanceConfigAsked || "standard" : "";
+    const serviceTier = d.has("serviceTier") ? record.serviceTierServed || record.serviceTierAsked || "default" : "";
+    const concurrency = d.has("concurrency") ? record.concurrency : null;
+    const loadModel = d.has("loadModel") ? record.loadModel : "";
+    const taskType = d.has("taskType") ? record.taskType : "";
+    const tags = d.has("tags") ? record.tags : "";
+    const target = d.has("target") ? record.target : "";
+    const from = d.has("source") ? source : "";
+    const runId = d.has("runId") ? record.runId : "";
+    // The lookup key: one concatenation per record (the JSON id is built once per group).
+    const lookup =
+      `${model}\u001f${region}\u001f${performanceConfig}\u001f${serviceTier}\u001f${concurrency ?? ""}\u001f${loadModel}` +
+      `\u001f${taskType}\u001f${tags}\u001f${target}\u001f${from}\u001f${runId}`;
+    let group = this.groups.get(lookup);
+    if (!group) {
+      const own = (value: string) => this.pool.own(value);
+      const key: GroupKey = {
+        model: own(model),
+        region: own(region),
+        performanceConfig: own(performanceConfig),
+        serviceTier: own(serviceTier),
+        concurrency,
+        loadModel: own(loadModel),
+        taskType: own(taskType),
+        tags: own(tags),
+        target: own(target),
+        source: own(from),
+        runId: own(runId),
+      };
+      const id = JSON.stringify([
+        key.model,
+        key.region,
+        key.performanceConfig,
+        key.serviceTier,
+        key.concurrency,
+        key.loadModel,
+        key.taskType,
+        key.tags,
+        key.target,
+        key.source,
+        key.runId,
+      ]);
+      group = new GroupAccumulator(key, id, this.includeWarmup, this.pool);
+      this.groups.set(this.pool.own(lookup), group);
+    }
     group.add(record);
   }
 
@@ -456,9 +568,9 @@ export class RequestGroupsBuilder {
 /** Groups records in one go (see {@link RequestGroupsBuilder}). */
 export function groupRecords(
   records: Iterable<RequestRecord>,
-  options: { dimensions?: readonly GroupDimension[]; sourceOf?: (record: RequestRecord) => string } = {},
+  options: GroupingOptions & { dimensions?: readonly GroupDimension[]; sourceOf?: (record: RequestRecord) => string } = {},
 ): RequestGroup[] {
-  const builder = new RequestGroupsBuilder(options.dimensions);
+  const builder = new RequestGroupsBuilder(options.dimensions, options);
   for (const r of records) builder.add(r, options.sourceOf?.(r) ?? BEDROCK_BENCH_SOURCE);
   return builder.build();
 }

@@ -7,10 +7,10 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
 import { readCsvFile } from "./csv-reader";
-import { RecordReader, isRecordHeader } from "./record-reader";
+import { RecordReader, blankRecord, isRecordHeader } from "./record-reader";
 import { AWS_NOTEBOOK_NOTES, AWS_NOTEBOOK_SOURCE, AwsNotebookReader, BEDROCK_BENCH_SOURCE, isAwsNotebookHeader } from "./aws-notebook-import";
 import { RecordParseError, type RequestRecord } from "./records";
-import { DEFAULT_GROUP_DIMENSIONS, RequestGroupsBuilder, type GroupDimension, type RequestGroup } from "./request-groups";
+import { DEFAULT_GROUP_DIMENSIONS, RequestGroupsBuilder, type GroupDimension, type GroupingOptions, type RequestGroup } from "./request-groups";
 
 /** A results input that cannot be used (missing path, pattern without matches, folder without results). */
 export class ResultsInputError extends Error {
@@ -41,13 +41,15 @@ export interface ResultSet {
   runs: RunInfo[];
   groups: RequestGroup[];
   dimensions: readonly GroupDimension[];
+  /** Whether warm-up requests were counted as ordinary requests (see {@link GroupingOptions}). */
+  includeWarmup: boolean;
   /** Records read, warm-ups included. */
   recordCount: number;
   /** The records themselves, only when loaded with `keepRecords: true` (or built from records). */
   records?: RequestRecord[];
 }
 
-export interface LoadOptions {
+export interface LoadOptions extends GroupingOptions {
   /** Folder that relative inputs and patterns are resolved against (default: the working directory). */
   cwd?: string;
   /** Grouping (default {@link DEFAULT_GROUP_DIMENSIONS}). */
@@ -182,9 +184,13 @@ async function readManifest(folder: string, notes: string[]): Promise<Record<str
   return null;
 }
 
-/** Reads one CSV file, passing each record to `onRecord`. */
-async function readResultFile(file: string, onRecord: (record: RequestRecord, source: string) => void): Promise<RunInfo> {
+/**
+ * Reads one CSV file, passing each record to `onRecord`. With `reuse`, bedrock-bench records are read into one object
+ * refilled row after row (no allocation per row): `onRecord` must copy what it keeps.
+ */
+async function readResultFile(file: string, onRecord: (record: RequestRecord, source: string) => void, reuse: boolean): Promise<RunInfo> {
   const folder = dirname(file);
+  const scratch = reuse ? blankRecord() : null;
   let recordReader: RecordReader | undefined;
   let awsReader: AwsNotebookReader | undefined;
   let count = 0;
@@ -201,7 +207,7 @@ async function readResultFile(file: string, onRecord: (record: RequestRecord, so
     },
     row(cells, line) {
       if (recordReader) {
-        onRecord(recordReader.read(cells, line), BEDROCK_BENCH_SOURCE);
+        onRecord(scratch ? recordReader.readInto(cells, line, scratch) : recordReader.read(cells, line), BEDROCK_BENCH_SOURCE);
         count++;
       } else awsReader!.add(cells, line);
     },
@@ -243,7 +249,8 @@ async function readResultFile(file: string, onRecord: (record: RequestRecord, so
 export async function loadResults(inputs: string | readonly string[], options: LoadOptions = {}): Promise<ResultSet> {
   const files = await resolveResultFiles(typeof inputs === "string" ? [inputs] : inputs, options);
   const dimensions = options.dimensions ?? DEFAULT_GROUP_DIMENSIONS;
-  const builder = new RequestGroupsBuilder(dimensions);
+  const includeWarmup = options.includeWarmup ?? false;
+  const builder = new RequestGroupsBuilder(dimensions, { includeWarmup });
   const records: RequestRecord[] | undefined = options.keepRecords ? [] : undefined;
   const runs: RunInfo[] = [];
   let recordCount = 0;
@@ -253,10 +260,10 @@ export async function loadResults(inputs: string | readonly string[], options: L
         builder.add(record, source);
         records?.push(record);
         recordCount++;
-      }),
+      }, records === undefined),
     );
   }
-  const set: ResultSet = { runs, groups: builder.build(), dimensions, recordCount };
+  const set: ResultSet = { runs, groups: builder.build(), dimensions, includeWarmup, recordCount };
   if (records) set.records = records;
   return set;
 }
@@ -267,11 +274,12 @@ export async function loadResults(inputs: string | readonly string[], options: L
  */
 export function resultSetFromRecords(
   records: readonly RequestRecord[],
-  options: { runs?: RunInfo[]; dimensions?: readonly GroupDimension[]; sourceOf?: (record: RequestRecord) => string } = {},
+  options: GroupingOptions & { runs?: RunInfo[]; dimensions?: readonly GroupDimension[]; sourceOf?: (record: RequestRecord) => string } = {},
 ): ResultSet {
   const dimensions = options.dimensions ?? DEFAULT_GROUP_DIMENSIONS;
-  const builder = new RequestGroupsBuilder(dimensions);
+  const includeWarmup = options.includeWarmup ?? false;
+  const builder = new RequestGroupsBuilder(dimensions, { includeWarmup });
   const runSources = new Map((options.runs ?? []).map((r) => [r.runId, r.source]));
   for (const r of records) builder.add(r, options.sourceOf?.(r) ?? runSources.get(r.runId) ?? BEDROCK_BENCH_SOURCE);
-  return { runs: options.runs ?? [], groups: builder.build(), dimensions, recordCount: records.length, records: [...records] };
+  return { runs: options.runs ?? [], groups: builder.build(), dimensions, includeWarmup, recordCount: records.length, records: [...records] };
 }

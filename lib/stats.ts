@@ -89,6 +89,20 @@ export function mean(values: Sample): number {
   return ss.mean(asArray(values));
 }
 
+/** Mean of the finite values (NaN and ±Infinity ignored); null when there are none. No sort, no copy. */
+export function meanFinite(values: Sample): number | null {
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (Number.isFinite(v)) {
+      sum += v;
+      count++;
+    }
+  }
+  return count === 0 ? null : sum / count;
+}
+
 /** Sample standard deviation (denominator n − 1, as pandas); null with fewer than two values (pandas gives NaN). */
 export function sampleStd(values: Sample): number | null {
   return values.length < 2 ? null : ss.sampleStandardDeviation(asArray(values));

@@ -9,8 +9,8 @@
  * deviations use n − 1. Values keep full precision: round when rendering.
  */
 import { stringify } from "csv-stringify/sync";
-import { describeSorted, quantileSorted, sortedFinite, type Distribution } from "./stats";
-import type { RequestGroup } from "./request-groups";
+import { describeSorted, meanFinite, quantileSorted, sortedFinite, type Distribution } from "./stats";
+import { sortedSample, type RequestGroup } from "./request-groups";
 import type { ResultSet } from "./results-loader";
 import { fileTimestamp, writeNewFile } from "./output-file";
 
@@ -65,6 +65,7 @@ export interface SummaryCountColumns {
   throttle_rate: number | null;
   failures_before_stream: number;
   failures_mid_stream: number;
+  failures_client: number;
   retried_requests: number;
   retries: number;
   retry_delay_ms_total: number;
@@ -159,8 +160,8 @@ export const SUMMARY_COLUMNS: readonly SummaryColumn[] = Object.freeze([
   c("service_tier", "", "Service tier served (the one asked for when nothing was served; 'default' when neither)."),
   c("concurrency", "", "Configured concurrency (0: not recorded, e.g. AWS-notebook imports)."),
   c("load_model", "", "closed (N workers) or open (scheduled arrivals)."),
-  c("task_type", "", "Scenario task type."),
-  c("tags", "", "Scenario tags joined with ';'."),
+  c("task_type", "", "Scenario task types of the group's requests, joined with '|' when several (not grouped by task type)."),
+  c("tags", "", "Scenario tags joined with ';'; distinct tag sets joined with '|' when several (not grouped by tags)."),
   c("target", "", "emulator or aws."),
   c("source", "", "bedrock-bench, or aws-notebook for imported AWS-notebook files."),
   c("run_ids", "", "Runs the group's requests come from, joined with ';'."),
@@ -168,15 +169,16 @@ export const SUMMARY_COLUMNS: readonly SummaryColumn[] = Object.freeze([
   c("service_tier_asked", "", "Service tiers asked for, joined with ';'."),
   c("group_label", "", "Short label of the group used in tables and charts."),
   c("requests", "", "Non-warm-up requests."),
-  c("warmup_requests", "", "Warm-up requests (excluded from every statistic except warmup_cost_usd)."),
+  c("warmup_requests", "", "Warm-up requests (excluded from every other statistic unless included on request; their cost is warmup_cost_usd)."),
   c("successes", "", "Successful non-warm-up requests."),
   c("failures", "", "Failed non-warm-up requests (status error or timeout)."),
   c("aborted", "", "Requests aborted by the user (not failures; excluded from rates)."),
   c("error_rate", "", "failures / (requests − aborted)."),
-  c("throttles", "", "Failures of class ThrottlingException."),
+  c("throttles", "", "Throttled failures: class ThrottlingException, or HTTP status 429."),
   c("throttle_rate", "", "throttles / (requests − aborted)."),
   c("failures_before_stream", "", "Failures before the event stream started."),
   c("failures_mid_stream", "", "Failures after the stream started."),
+  c("failures_client", "", "Failures on the client side (e.g. first-byte or total timeouts)."),
   c("retried_requests", "", "Requests the SDK attempted more than once."),
   c("retries", "", "Σ (attempts − 1)."),
   c("retry_delay_ms_total", "ms", "Σ SDK retry delay."),
@@ -225,19 +227,15 @@ function statFields<P extends string>(prefix: P, d: Distribution | null, scale =
   return out as Stats<P>;
 }
 
-function meanOf(values: Float64Array): number | null {
-  const d = describeSorted(sortedFinite(values));
-  return d ? d.mean : null;
-}
 
 /** The summary row of one group. */
 export function summarizeGroup(g: RequestGroup): SummaryRow {
   const s = g.samples;
-  const ttft = describeSorted(sortedFinite(s.ttftMs));
-  const total = describeSorted(sortedFinite(s.totalMs));
-  const e2e = describeSorted(sortedFinite(s.outputTokensPerSecondE2E));
-  const queue = sortedFinite(s.queueWaitMs);
-  const lag = sortedFinite(s.scheduleLagMs);
+  const ttft = describeSorted(sortedSample(g, "ttftMs"));
+  const total = describeSorted(sortedSample(g, "totalMs"));
+  const e2e = describeSorted(sortedSample(g, "outputTokensPerSecondE2E"));
+  const queue = sortedSample(g, "queueWaitMs");
+  const lag = sortedSample(g, "scheduleLagMs");
   const overhead = new Float64Array(s.totalMs.length);
   for (let i = 0; i < overhead.length; i++) overhead[i] = s.totalMs[i]! - s.serverLatencyMs[i]!;
   const overheadSorted = sortedFinite(overhead);
@@ -255,8 +253,8 @@ export function summarizeGroup(g: RequestGroup): SummaryRow {
     TTFT_p50: ttft ? ttft.p50 / 1000 : null,
     TTFT_p90: ttft ? ttft.p90 / 1000 : null,
     TTFT_std: ttft?.std != null ? ttft.std / 1000 : null,
-    avg_input_tokens: meanOf(s.inputTokens),
-    avg_output_tokens: meanOf(s.outputTokens),
+    avg_input_tokens: meanFinite(s.inputTokens),
+    avg_output_tokens: meanFinite(s.outputTokens),
     total_time_mean: total ? total.mean / 1000 : null,
     total_time_p50: total ? total.p50 / 1000 : null,
     total_time_p90: total ? total.p90 / 1000 : null,
@@ -267,8 +265,8 @@ export function summarizeGroup(g: RequestGroup): SummaryRow {
     service_tier: g.key.serviceTier,
     concurrency: g.key.concurrency,
     load_model: g.key.loadModel,
-    task_type: g.key.taskType,
-    tags: g.key.tags,
+    task_type: g.taskTypes.join("|"),
+    tags: g.tagSets.join("|"),
     target: g.key.target,
     source: g.key.source,
     run_ids: g.runIds.join(";"),
@@ -285,6 +283,7 @@ export function summarizeGroup(g: RequestGroup): SummaryRow {
     throttle_rate: ratio(g.throttles, completed),
     failures_before_stream: g.failuresBySide.get("before-stream") ?? 0,
     failures_mid_stream: g.failuresBySide.get("mid-stream") ?? 0,
+    failures_client: g.failuresBySide.get("client") ?? 0,
     retried_requests: g.retriedRequests,
     retries: g.retries,
     retry_delay_ms_total: g.retryDelayMsTotal,
@@ -292,13 +291,13 @@ export function summarizeGroup(g: RequestGroup): SummaryRow {
     service_tier_fallbacks: g.serviceTierFallbacks,
     ...statFields("ttft_ms", ttft),
     ...statFields("total_ms", total),
-    ...statFields("decode_tokens_per_s", describeSorted(sortedFinite(s.outputTokensPerSecond))),
+    ...statFields("decode_tokens_per_s", describeSorted(sortedSample(g, "outputTokensPerSecond"))),
     ...statFields("e2e_tokens_per_s", e2e),
-    ...statFields("itl_ms", describeSorted(sortedFinite(s.interTokenLatencyMs))),
-    ...statFields("server_latency_ms", describeSorted(sortedFinite(s.serverLatencyMs))),
-    queue_wait_ms_mean: meanOf(queue),
+    ...statFields("itl_ms", describeSorted(sortedSample(g, "interTokenLatencyMs"))),
+    ...statFields("server_latency_ms", describeSorted(sortedSample(g, "serverLatencyMs"))),
+    queue_wait_ms_mean: meanFinite(queue),
     queue_wait_ms_p99: queue.length > 0 ? quantileSorted(queue, 0.99) : null,
-    schedule_lag_ms_mean: meanOf(lag),
+    schedule_lag_ms_mean: meanFinite(lag),
     schedule_lag_ms_p99: lag.length > 0 ? quantileSorted(lag, 0.99) : null,
     network_overhead_ms_p50: overheadSorted.length > 0 ? quantileSorted(overheadSorted, 0.5) : null,
     input_tokens_total: g.inputTokensTotal,

@@ -1,14 +1,14 @@
-// Regenerates the parts of README.md that come from code (the requests.csv column reference).
+// Regenerates the parts of README.md that come from code (the requests.csv and summary CSV column references).
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { withColumnReference } from "../lib/column-reference";
+import { withColumnReference, withSummaryColumnReference } from "../lib/column-reference";
 
 const file = join(__dirname, "..", "README.md");
 const before = readFileSync(file, "utf8");
-const after = withColumnReference(before);
+const after = withSummaryColumnReference(withColumnReference(before));
 if (after !== before) {
   writeFileSync(file, after);
-  console.log("README.md: column reference updated");
+  console.log("README.md: column references updated");
 } else {
   console.log("README.md: up to date");
 }

@@ -14,6 +14,8 @@ import {
   latencyOverTimeChart,
   otpsChart,
   paretoFront,
+  plotlyText,
+  axisLabel,
   representativeValues,
   throughputOverTimeChart,
 } from "../lib/charts";
@@ -22,7 +24,7 @@ import { groupRecords } from "../lib/request-groups";
 import { summarize } from "../lib/summary";
 import { modelPalette, seriesColor } from "../lib/palette";
 import type { PlotlyFigure } from "../lib/plotly-embed";
-import { successRecord } from "./fixtures/analysis/synthetic-records";
+import { failedRecord, successRecord } from "./fixtures/analysis/synthetic-records";
 
 const FIXTURE = join(__dirname, "fixtures", "analysis", "runs", "20250708_120000_fixture");
 const AWS_SAMPLE = join(__dirname, "fixtures", "analysis", "aws-notebook", "invocations_20250708_111100.csv");
@@ -62,10 +64,14 @@ test("box and violin charts per group, coloured by model and config", async () =
   const big = groupRecords(Array.from({ length: 5000 }, (_, i) => successRecord({ ttftMs: 100 + (i % 997), totalMs: 2000 })));
   const violin = latencyDistributionChart(big, { kind: "violin", maxPoints: 300 });
   assert.equal(traces(violin)[0]!["type"], "violin");
-  assert.equal((traces(violin)[0]!["y"] as number[]).length, 300);
+  assert.equal((traces(violin)[0]!["x"] as number[]).length, 300);
+  assert.equal(traces(violin)[0]!["orientation"], "h");
   // total 1300…2600 with one value beyond q3 + 1.5 IQR? q1 1375, q3 1775, IQR 400 → upper fence 2375: 2600 is an outlier
   const total = latencyDistributionChart(groups, { metric: "totalMs" });
-  assert.deepEqual(traces(total)[1]!["y"], [2600]);
+  assert.deepEqual(traces(total)[1]!["x"], [2600]);
+  // one horizontal band per group, first on top, labels wrapped at their " · " separators
+  assert.deepEqual(traces(total)[0]!["y"], ["claude-3-5-haiku-20241022-v1:0<br>standard"]);
+  assert.equal((total.layout?.["yaxis"] as { autorange: string }).autorange, "reversed");
 });
 
 test("ECDF lines end at 1 and are downsampled for large groups", async () => {
@@ -86,15 +92,15 @@ test("OTPS bars show the median with asymmetric 95% CI bars; decode and end-to-e
   const decode = otpsChart(groups, { rate: "decode" });
   assertSvgDownload(decode);
   const bar = traces(decode)[0]!;
-  assert.deepEqual(bar["y"], [100.75, 101]); // hand-computed decode medians of the summary test
-  const errors = bar["error_y"] as { array: number[]; arrayminus: number[] };
+  assert.deepEqual(bar["x"], [100.75, 101]); // hand-computed decode medians of the summary test
+  const errors = bar["error_x"] as { array: number[]; arrayminus: number[] };
   assert.ok([...errors.array, ...errors.arrayminus].every((v) => v >= 0));
   assert.match(String((decode.layout?.["title"] as { text: string }).text), /^Decode rate/);
   const imported = await loadResults(AWS_SAMPLE);
   assert.match(annotation(otpsChart(imported.groups, { rate: "decode" }))!, /No decode rate recorded/);
   const e2e = otpsChart(imported.groups, { rate: "e2e" });
   assert.match(String((e2e.layout?.["title"] as { text: string }).text), /AWS notebook's OTPS/);
-  assert.equal((traces(e2e)[0]!["y"] as number[]).length, 4);
+  assert.equal((traces(e2e)[0]!["x"] as number[]).length, 4);
 });
 
 test("latency over time: raw points in send order, or per-bin medians for large groups", async () => {
@@ -133,14 +139,27 @@ test("error classes stack per group; no failures says so", async () => {
   assertSvgDownload(figure);
   assert.equal(figure.layout?.["barmode"], "stack");
   assert.deepEqual(
-    traces(figure).map((t) => [t["name"], t["y"]]),
+    traces(figure).map((t) => [t["name"], t["x"]]),
     [
       ["ModelStreamErrorException", [0, 1]],
       ["ThrottlingException", [1, 0]],
+      ["TimeoutError", [0, 1]],
     ],
   );
+  // shares of the requests that were not aborted: 1/5 in both groups
   assert.deepEqual(traces(figure)[1]!["customdata"], [0.2, 0]);
+  assert.deepEqual(traces(figure)[2]!["customdata"], [0, 0.2]);
   assert.equal(annotation(errorClassChart(groupRecords([successRecord({ ttftMs: 1, totalMs: 2 })]))), "No failed requests");
+});
+
+test("user text in charts is escaped for Plotly's HTML dialect and long labels wrap", () => {
+  assert.equal(plotlyText("<b>x</b> & <a href=\"http://e.com\">y</a>"), "&lt;b&gt;x&lt;/b&gt; &amp; &lt;a href=\"http://e.com\"&gt;y&lt;/a&gt;");
+  assert.equal(axisLabel("claude-3-5-haiku-20241022-v1:0 · us-east-1 · optimized · c=2 · tags <b>"), "claude-3-5-haiku-20241022-v1:0<br>us-east-1 · optimized · c=2<br>tags &lt;b&gt;");
+  const hostile = groupRecords([successRecord({ modelId: "m.<img src=x>", ttftMs: 1, totalMs: 2 }), failedRecord({ modelId: "m.<img src=x>", errorClass: "<i>E</i>" })]);
+  const box = latencyDistributionChart(hostile);
+  assert.deepEqual(traces(box)[0]!["y"], ["&lt;img src=x&gt; · standard"]);
+  assert.equal(traces(errorClassChart(hostile))[0]!["name"], "&lt;i&gt;E&lt;/i&gt;");
+  assert.deepEqual(traces(latencyHeatmap(hostile))[0]!["y"], ["&lt;img src=x&gt;"]);
 });
 
 test("the Pareto front keeps the points nothing beats on both cost and latency", () => {

@@ -28,11 +28,11 @@ test("a run folder loads with its run.json, and records equal what records.ts's 
   assert.equal(run.runId, "20250708_120000_fixture");
   assert.equal(run.source, "bedrock-bench");
   assert.equal(run.file, join(RUN, "requests.csv"));
-  assert.equal(run.records, 11);
+  assert.equal(run.records, 12);
   assert.equal(run.experimentName, "fixture <b>haiku</b> standard vs optimized");
   assert.equal((run.manifest?.["dataset"] as { sha256: string }).sha256, "0f1e2d3c");
   assert.deepEqual(run.notes, []);
-  assert.equal(set.recordCount, 11);
+  assert.equal(set.recordCount, 12);
   const rows = parse(await readFile(join(RUN, "requests.csv"), "utf8"), { columns: true }) as Record<string, string>[];
   const expected = rows.map((cells, i) => recordFromCells(cells, `requests.csv:${i + 2}`));
   assert.deepEqual(set.records, expected);
@@ -40,7 +40,7 @@ test("a run folder loads with its run.json, and records equal what records.ts's 
     set.groups.map((g) => [g.label, g.requests, g.successes]),
     [
       ["claude-3-5-haiku-20241022-v1:0 · standard", 5, 4],
-      ["claude-3-5-haiku-20241022-v1:0 · optimized", 5, 3],
+      ["claude-3-5-haiku-20241022-v1:0 · optimized", 6, 3],
     ],
   );
   assert.equal((await loadResults(RUN)).records, undefined, "records are kept only on request");
@@ -62,7 +62,7 @@ test("folders of runs, several inputs and glob patterns resolve to sorted files 
     ],
   );
   assert.deepEqual([...new Set(set.groups.map((g) => g.key.source))].sort(), ["aws-notebook", "bedrock-bench"]);
-  assert.equal(set.recordCount, 31);
+  assert.equal(set.recordCount, 32);
 });
 
 test("inputs that designate nothing are rejected with the input named", async () => {
@@ -138,7 +138,7 @@ test("a result set can be built from records in memory, with a chosen grouping",
   const { records } = await loadResults(RUN, { keepRecords: true });
   const byRun = resultSetFromRecords(records!, { dimensions: ["model", "runId"] });
   assert.equal(byRun.groups.length, 1);
-  assert.equal(byRun.groups[0]!.requests, 10);
+  assert.equal(byRun.groups[0]!.requests, 11);
   assert.equal(byRun.groups[0]!.warmups, 1);
   assert.equal(byRun.groups[0]!.key.runId, "20250708_120000_fixture");
   assert.equal(byRun.groups[0]!.key.performanceConfig, "");

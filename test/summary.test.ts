@@ -28,6 +28,7 @@ type Expected = Record<string, string | number | null>;
  *   o2 send 3200 ttft 250 total 1250 out 101 in 20 server 1200 cost .002 (asked tier priority, served default)
  *   o3 send 4500 ttft 150 total  650 out 26 in 20 server  640 cost .0005
  *   f2 send 5200 ModelStreamErrorException mid-stream, ttft 180 total 400, no cost
+ *   t1 send 5800 TimeoutError on the client side after 300 ms (asked optimized, nothing served), no cost
  *   a1 send 6000 aborted (not a failure, outside rates and window)
  * R-7 with n = 4: h = 3p → p50 h=1.5, p90 h=2.7, p95 h=2.85, p99 h=2.97; with n = 3: h = 2p → 1, 1.8, 1.9, 1.98.
  */
@@ -74,6 +75,7 @@ const STANDARD: Expected = {
   throttle_rate: 0.2,
   failures_before_stream: 1,
   failures_mid_stream: 0,
+  failures_client: 0,
   retried_requests: 1,
   retries: 1,
   retry_delay_ms_total: 120,
@@ -149,6 +151,7 @@ const STANDARD: Expected = {
   warmup_cost_usd: 0.005,
   error_rate_ModelStreamErrorException: 0,
   error_rate_ThrottlingException: 0.2,
+  error_rate_TimeoutError: 0,
 };
 
 const OPTIMIZED: Expected = {
@@ -183,16 +186,17 @@ const OPTIMIZED: Expected = {
   performance_config_asked: "optimized",
   service_tier_asked: "default;priority",
   group_label: "claude-3-5-haiku-20241022-v1:0 · optimized",
-  requests: 5,
+  requests: 6,
   warmup_requests: 0,
   successes: 3,
-  failures: 1,
+  failures: 2,
   aborted: 1,
-  error_rate: 0.25, // 1 / (5 − 1)
+  error_rate: 0.4, // 2 / (6 − 1)
   throttles: 0,
   throttle_rate: 0,
   failures_before_stream: 0,
   failures_mid_stream: 1,
+  failures_client: 1,
   retried_requests: 0,
   retries: 0,
   retry_delay_ms_total: 0,
@@ -258,16 +262,17 @@ const OPTIMIZED: Expected = {
   output_tokens_total: 178,
   cache_read_input_tokens_total: 0,
   cache_write_input_tokens_total: 0,
-  window_s: 2.55, // first send 3050; last completion max(3750, 4450, 5150, 5600) = 5600
-  requests_per_min: 3 / (2.55 / 60),
-  output_tokens_per_min: 178 / (2.55 / 60),
-  total_tokens_per_min: 238 / (2.55 / 60),
+  window_s: 3.05, // first send 3050; last completion max(3750, 4450, 5150, 5600, 6100) = 6100
+  requests_per_min: 3 / (3.05 / 60),
+  output_tokens_per_min: 178 / (3.05 / 60),
+  total_tokens_per_min: 238 / (3.05 / 60),
   cost_usd_total: 0.0035, // .001 + .002 + .0005
   cost_usd_per_success: 0.0035 / 3,
   cost_usd_per_1k_output_tokens: 0.0035 / 0.178,
   warmup_cost_usd: 0,
-  error_rate_ModelStreamErrorException: 0.25,
+  error_rate_ModelStreamErrorException: 0.2, // 1 / 5
   error_rate_ThrottlingException: 0,
+  error_rate_TimeoutError: 0.2,
 };
 
 function sampleStdByHand(values: number[]): number {
@@ -328,8 +333,8 @@ test("the summary CSV starts with the AWS notebook's columns and keeps full prec
     "OTPS_p90",
     "OTPS_std",
   ]);
-  assert.deepEqual(header.slice(-2), ["error_rate_ModelStreamErrorException", "error_rate_ThrottlingException"]);
-  assert.equal(header.length, SUMMARY_COLUMNS.length + 2);
+  assert.deepEqual(header.slice(-3), ["error_rate_ModelStreamErrorException", "error_rate_ThrottlingException", "error_rate_TimeoutError"]);
+  assert.equal(header.length, SUMMARY_COLUMNS.length + 3);
   const first = lines[1]!.split(",");
   assert.equal(first[header.indexOf("TTFT_std")], String(Math.sqrt(50000 / 3) / 1000));
   assert.equal(lines.length, 3);

@@ -1,6 +1,8 @@
 import { Command } from "commander";
 import { VERSION } from "../version";
+import { registerAnalyzeCommand } from "./analyze-command";
 import { registerDemoCommand } from "./demo-command";
+import { registerReportCommand } from "./report-command";
 
 /**
  * Builds the `bedrock-bench` command. Each subcommand lives in its own module (`lib/cli/<name>-command.ts`)
@@ -12,6 +14,8 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
+  registerAnalyzeCommand(program);
+  registerReportCommand(program);
   registerDemoCommand(program);
   return program;
 }

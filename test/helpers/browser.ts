@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { pathToFileURL } from "node:url";
 
 /** Debian's Chromium, started as the environment notes prescribe (no background networking, no sandbox as root). */
@@ -28,10 +28,14 @@ export interface PageCheck {
   externalRequests: string[];
   consoleErrors: string[];
   pageErrors: string[];
+  /** Messages of alert/confirm/prompt dialogs the page opened (each dismissed): an injected script would show here. */
+  dialogs: string[];
   /** The page's visible text. */
   text: string;
   /** Number of `<script>` elements whose text contains the given marker (e.g. an injected payload). */
   scriptsContaining: (marker: string) => Promise<number>;
+  /** The page itself, for checks of its own (it stays open until `close`). */
+  page: Page;
   close: () => Promise<void>;
 }
 
@@ -45,6 +49,11 @@ export async function checkHtmlFile(browser: Browser, file: string): Promise<Pag
   const externalRequests: string[] = [];
   const consoleErrors: string[] = [];
   const pageErrors: string[] = [];
+  const dialogs: string[] = [];
+  page.on("dialog", (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
   await page.route("**/*", async (route) => {
     const url = route.request().url();
     if (url.startsWith("file:") || url.startsWith("data:") || url.startsWith("blob:") || url.startsWith("about:")) {
@@ -77,9 +86,11 @@ export async function checkHtmlFile(browser: Browser, file: string): Promise<Pag
     externalRequests,
     consoleErrors,
     pageErrors,
+    dialogs,
     text,
     scriptsContaining: (marker: string) =>
       page.evaluate((m) => Array.from(document.querySelectorAll("script")).filter((s) => (s.textContent ?? "").includes(m)).length, marker),
+    page,
     close: () => context.close(),
   };
 }

@@ -1,0 +1,101 @@
+/**
+ * What `analyze` and `report` share: their inputs (the latest run under results/ by default), the grouping and
+ * comparison options, and how bad input becomes exit code 2 with the file, line, column and value named.
+ */
+import { InvalidArgumentError, type Command } from "commander";
+import { relative } from "node:path";
+import { analyzeResults, latestRunInput, type Analysis, type AnalysisOptions } from "../analysis";
+import { CsvFormatError } from "../csv-reader";
+import { RecordParseError } from "../records";
+import { DEFAULT_GROUP_DIMENSIONS, GROUP_DIMENSIONS, type GroupDimension } from "../request-groups";
+import { ResultsInputError } from "../results-loader";
+import { CliError, EXIT } from "./cli-error";
+
+export interface AnalysisCliOptions {
+  groupBy?: GroupDimension[];
+  includeWarmup?: boolean;
+  resultsDir: string;
+  minSamples?: number;
+  seed?: number;
+  permutations?: number;
+  json?: boolean;
+  color?: boolean;
+}
+
+/** `--group-by model,performanceConfig` → checked dimensions. */
+export function parseGroupBy(value: string): GroupDimension[] {
+  const names = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+  if (names.length === 0) throw new InvalidArgumentError(`expected a comma-separated list of ${GROUP_DIMENSIONS.join(", ")}`);
+  for (const name of names) {
+    if (!(GROUP_DIMENSIONS as readonly string[]).includes(name)) {
+      throw new InvalidArgumentError(`'${name}' is not a grouping dimension; expected some of ${GROUP_DIMENSIONS.join(", ")}`);
+    }
+  }
+  return [...new Set(names)] as GroupDimension[];
+}
+
+function integerAtLeast(min: number): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (value.trim() === "" || !Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer ≥ ${min}, got '${value}'`);
+    return n;
+  };
+}
+
+/** Adds the options both commands take. */
+export function addAnalysisOptions(command: Command): Command {
+  return command
+    .argument(
+      "[inputs...]",
+      "run folders, requests.csv files, AWS-notebook invocations_*.csv files, folders of runs, or glob patterns (quote them) (default: the latest run under --results-dir)",
+    )
+    .option(
+      "--group-by <dimensions>",
+      `comma-separated grouping, from ${GROUP_DIMENSIONS.join(", ")} (default: ${DEFAULT_GROUP_DIMENSIONS.join(",")})`,
+      parseGroupBy,
+    )
+    .option("--include-warmup", "count warm-up requests in every statistic (default: counted apart)")
+    .option("--results-dir <dir>", "where to find the latest run when no input is given", "results")
+    .option("--min-samples <n>", "fewest successful requests per side for a comparison verdict (default 30)", integerAtLeast(2))
+    .option("--seed <n>", "seed of the bootstrap confidence intervals (default 1)", integerAtLeast(0))
+    .option("--permutations <n>", "also run a permutation test with n relabellings (default 0: rank-sum only)", integerAtLeast(0))
+    .option("--json", "print one JSON document on stdout instead of text")
+    .option("--no-color", "no colours (also when NO_COLOR is set or stdout is not a terminal)");
+}
+
+function isBadInput(error: unknown): boolean {
+  return error instanceof RecordParseError || error instanceof CsvFormatError || error instanceof ResultsInputError;
+}
+
+/** The inputs given, or the latest run; then the analysis. Bad input throws a CliError with exit code 2. */
+export async function analyzeFromCli(
+  inputs: readonly string[],
+  options: AnalysisCliOptions,
+  extra: Pick<AnalysisOptions, "charts" | "distribution"> = {},
+  log: (line: string) => void = () => undefined,
+): Promise<Analysis> {
+  try {
+    const chosen = inputs.length > 0 ? [...inputs] : [await latestRunInput(options.resultsDir)];
+    if (inputs.length === 0) log(`No input given: analysing the latest run, ${relative(process.cwd(), chosen[0]!) || chosen[0]}`);
+    return await analyzeResults(chosen, {
+      ...(options.groupBy ? { dimensions: options.groupBy } : {}),
+      includeWarmup: options.includeWarmup ?? false,
+      ...(options.minSamples !== undefined ? { minSamples: options.minSamples } : {}),
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      ...(options.permutations !== undefined ? { permutations: options.permutations } : {}),
+      ...extra,
+    });
+  } catch (error) {
+    if (isBadInput(error)) throw new CliError((error as Error).message, EXIT.usage);
+    throw error;
+  }
+}
+
+/** A path as the user would type it: relative to the working directory when inside it. */
+export function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel !== "" && !rel.startsWith("..") ? rel : path;
+}

@@ -1,0 +1,62 @@
+import { InvalidArgumentError, Option, type Command } from "commander";
+import { resolve } from "node:path";
+import { parseReportFormats, writeReports, type ReportFormat } from "../report-files";
+import { addAnalysisOptions, analyzeFromCli, displayPath, type AnalysisCliOptions } from "./analysis-options";
+import { printJson, processStreams, type CliStreams } from "./output";
+
+interface ReportOptions extends AnalysisCliOptions {
+  format: ReportFormat[];
+  out: string;
+  title?: string;
+  distribution: "box" | "violin";
+}
+
+const HELP_AFTER = `
+Examples:
+  $ bedrock-bench report                                     # the latest run under results/, HTML and Markdown
+  $ bedrock-bench report results/20250708_120000_demo --format html --title "Haiku: standard vs optimized"
+  $ bedrock-bench report "results/2025*" ~/old/invocations_*.csv --out reports/
+
+Writes analysis_report_<timestamp>.html (self-contained: plotly.js inlined, opens offline, every chart downloads as
+SVG), analysis_report_<timestamp>.md and analysis_summary_<timestamp>.csv into --out, never overwriting an earlier
+file, and prints their paths. The reports hold the configuration (from each run's run.json), an overview, results per
+group, latency and TTFT tables, comparisons with verdicts, errors, throttles, retries and fallbacks, cost, the charts
+(HTML) and the definitions of every metric.
+
+Exit codes: 0 done; 2 bad input (a missing path, or a bad cell: the message names file, line, column and value);
+1 any other failure.`;
+
+function parseFormats(value: string): ReportFormat[] {
+  try {
+    return parseReportFormats(value.split(","));
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+export function registerReportCommand(program: Command, streams: CliStreams = processStreams): void {
+  addAnalysisOptions(
+    program.command("report").description("Write the HTML and Markdown reports (and the summary CSV) of saved results, and print their paths"),
+  )
+    .addOption(new Option("--format <formats>", "comma-separated: html, md").argParser(parseFormats).default(["html", "md"], "html,md"))
+    .option("--out <dir>", "folder for the reports", "results-analysis")
+    .option("--title <title>", "report title (default: from the experiments' names)")
+    .addOption(new Option("--distribution <kind>", "latency distributions as box or violin plots").choices(["box", "violin"]).default("box"))
+    .addHelpText("after", HELP_AFTER)
+    .action(async (inputs: string[], opts: ReportOptions) => {
+      const log = (line: string) => streams.stderr.write(`${line}\n`);
+      const analysis = await analyzeFromCli(inputs, opts, { distribution: opts.distribution }, log);
+      const paths = await writeReports(analysis, {
+        outputDir: resolve(opts.out),
+        formats: opts.format,
+        ...(opts.title !== undefined ? { title: opts.title } : {}),
+      });
+      if (opts.json) {
+        printJson({ inputs: analysis.inputs, files: analysis.results.runs.map((r) => r.file), ...paths }, streams);
+        return;
+      }
+      if (paths.html) streams.stdout.write(`HTML report: ${displayPath(paths.html)}\n`);
+      if (paths.markdown) streams.stdout.write(`Markdown report: ${displayPath(paths.markdown)}\n`);
+      if (paths.summaryCsv) streams.stdout.write(`Summary CSV: ${displayPath(paths.summaryCsv)}\n`);
+    });
+}
