@@ -15,10 +15,14 @@ const notebooks = readdirSync(notebooksDir)
   .filter((f) => f.endsWith(".ipynb"))
   .sort();
 
-/** Headless parameters for a notebook (small, fast settings), from test/fixtures/notebook-params/<name>.json. */
-function paramsFor(notebook: string): Params | undefined {
+/**
+ * Headless parameters for a notebook (small, fast settings), from test/fixtures/notebook-params/<name>.json.
+ * `$OUT` in a string stands for the test's temporary folder, so no test writes into the user's results folders.
+ */
+function paramsFor(notebook: string, out: string): Params | undefined {
   const file = join(__dirname, "fixtures", "notebook-params", `${basename(notebook, ".ipynb")}.json`);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Params) : undefined;
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(readFileSync(file, "utf8").replaceAll("$OUT", out.replaceAll("\\", "/"))) as Params;
 }
 
 interface NotebookJson {
@@ -63,7 +67,7 @@ describe("every notebook runs headless and its HTML works offline", () => {
 
   for (const nb of notebooks) {
     test(nb, async () => {
-      const params = paramsFor(nb);
+      const params = paramsFor(nb, out);
       const { htmlPath } = await executeNotebook({
         notebook: join(notebooksDir, nb),
         outputDir: out,
