@@ -248,8 +248,16 @@ export function parseExperiment(value: unknown, source = "experiment configurati
   } satisfies Experiment) as Experiment;
 }
 
-/** Reads and validates an experiment JSON file. JSON syntax errors name the line and column. */
+/** Reads and validates an experiment JSON file. JSON syntax errors name the line. */
 export function loadExperiment(file: string): Experiment {
+  return parseExperiment(readExperimentFile(file), resolve(file));
+}
+
+/**
+ * Reads an experiment JSON file without validating it (to apply overrides, e.g. CLI flags, before the one validation:
+ * defaults that depend on other fields, such as the open-loop concurrency, are then resolved from the merged object).
+ */
+export function readExperimentFile(file: string): Record<string, unknown> {
   const path = resolve(file);
   let textContent: string;
   try {
@@ -272,7 +280,12 @@ export function loadExperiment(file: string): Experiment {
       { file: path, ...(line === undefined ? {} : { line }), field: "", value: "", expected: `valid JSON (${message})` },
     ]);
   }
-  return parseExperiment(value, path);
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new ExperimentConfigError(`Experiment configuration ${path} is invalid`, [
+      { file: path, field: "", value: describeValue(value), expected: "a JSON object" },
+    ]);
+  }
+  return value as Record<string, unknown>;
 }
 
 /**
