@@ -1,0 +1,125 @@
+/**
+ * The Bedrock Runtime clients of a run: one `BedrockRuntimeClient` per region, all sharing one HTTP handler chosen by
+ * the experiment, so the transport is a recorded decision rather than an SDK default:
+ * - `http2`: the SDK's own default (`NodeHttp2Handler`, one HTTP/2 session per event stream);
+ * - `http1`: `NodeHttpHandler` with keep-alive agents of `maxSockets` ≥ concurrency, so no request waits in the
+ *   socket pool inside the measured latency (the SDK's default pool holds 50).
+ * Target `emulator`: the endpoint is the emulator's, with dummy static credentials (SigV4, which carries the region).
+ * Target `aws`: the default credential provider chain (environment, shared config/SSO, instance roles); credentials are
+ * never read, stored or logged here.
+ */
+
+import { Agent as HttpAgent } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
+import { BedrockRuntimeClient, type BedrockRuntimeClientConfig, ConverseStreamCommand } from "@aws-sdk/client-bedrock-runtime";
+import { NodeHttp2Handler, NodeHttpHandler } from "@smithy/node-http-handler";
+import type { Experiment } from "./experiment";
+import type { ConverseStreamTransport } from "./request-executor";
+
+/** What run.json records about the transport. */
+export interface TransportDescription {
+  readonly target: Experiment["target"];
+  /** `http2` or `http1`. */
+  readonly httpHandler: Experiment["httpHandler"];
+  /** The handler class and its settings, as configured. */
+  readonly handler: string;
+  /** `http1`: sockets per origin; null for `http2` (one session per stream, no pool). */
+  readonly maxSockets: number | null;
+  readonly maxAttempts: number;
+  readonly retryMode: Experiment["retryMode"];
+  /** The endpoint requests go to; null = the SDK's regional Bedrock Runtime endpoint. */
+  readonly endpoint: string | null;
+  readonly credentials: "dummy static credentials (emulator)" | "AWS SDK default credential provider chain";
+  readonly regions: readonly string[];
+}
+
+type HandlerSettings = Pick<Experiment, "httpHandler" | "maxSockets">;
+
+function createHandler(settings: HandlerSettings): { handler: NodeHttp2Handler | NodeHttpHandler; description: string } {
+  if (settings.httpHandler === "http2") {
+    return {
+      handler: new NodeHttp2Handler({ disableConcurrentStreams: true }),
+      description: "NodeHttp2Handler { disableConcurrentStreams: true } (the SDK default: one HTTP/2 session per stream)",
+    };
+  }
+  const maxSockets = settings.maxSockets ?? 50;
+  return {
+    handler: new NodeHttpHandler({
+      httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
+      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
+    }),
+    description: `NodeHttpHandler { keep-alive agents, maxSockets: ${maxSockets} } (HTTP/1.1)`,
+  };
+}
+
+export interface ClientPoolOptions {
+  readonly experiment: Pick<Experiment, "target" | "httpHandler" | "maxSockets" | "maxAttempts" | "retryMode">;
+  /** The emulator's (or a custom) endpoint; null = Bedrock's regional endpoint. */
+  readonly endpoint: string | null;
+}
+
+/** One client per region, created on first use, all on one handler. `destroy()` closes every connection. */
+export class ClientPool {
+  private readonly clients = new Map<string, BedrockRuntimeClient>();
+  private readonly handler: NodeHttp2Handler | NodeHttpHandler;
+  private readonly handlerDescription: string;
+
+  constructor(private readonly options: ClientPoolOptions) {
+    const { handler, description } = createHandler(options.experiment);
+    this.handler = handler;
+    this.handlerDescription = description;
+  }
+
+  /** The client for a region. */
+  client(region: string): BedrockRuntimeClient {
+    let client = this.clients.get(region);
+    if (!client) {
+      const { experiment, endpoint } = this.options;
+      const config: BedrockRuntimeClientConfig = {
+        region,
+        requestHandler: this.handler,
+        maxAttempts: experiment.maxAttempts,
+        retryMode: experiment.retryMode,
+        ...(endpoint !== null ? { endpoint } : {}),
+        ...(experiment.target === "emulator"
+          ? {
+              credentials: { accessKeyId: "EMULATOR", secretAccessKey: "EMULATOR" },
+              // SigV4 even when AWS_BEARER_TOKEN_BEDROCK is set: no real token goes to a local server, and the
+              // signature's credential scope tells the emulator the region.
+              authSchemePreference: ["sigv4"],
+            }
+          : {}),
+      };
+      client = new BedrockRuntimeClient(config);
+      this.clients.set(region, client);
+    }
+    return client;
+  }
+
+  /** A transport sending ConverseStream through the region's client. */
+  transport(region: string): ConverseStreamTransport {
+    const client = this.client(region);
+    return { send: (request, abortSignal) => client.send(new ConverseStreamCommand(request), { abortSignal }) };
+  }
+
+  describe(regions: readonly string[]): TransportDescription {
+    const { experiment, endpoint } = this.options;
+    return Object.freeze({
+      target: experiment.target,
+      httpHandler: experiment.httpHandler,
+      handler: this.handlerDescription,
+      maxSockets: experiment.httpHandler === "http1" ? (experiment.maxSockets ?? 50) : null,
+      maxAttempts: experiment.maxAttempts,
+      retryMode: experiment.retryMode,
+      endpoint,
+      credentials: experiment.target === "emulator" ? "dummy static credentials (emulator)" : "AWS SDK default credential provider chain",
+      regions: Object.freeze([...regions]),
+    });
+  }
+
+  destroy(): void {
+    for (const client of this.clients.values()) client.destroy();
+    this.clients.clear();
+    this.handler.destroy();
+  }
+}
