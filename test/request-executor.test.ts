@@ -11,7 +11,7 @@ function setup(script: CallScript, over: Partial<ExecuteOptions> = {}) {
   const caller = new AbortController();
   const { transport, calls } = scriptedTransport(clock, () => script);
   const options: ExecuteOptions = { clock, signal: caller.signal, firstByteTimeoutMs: 10_000, totalTimeoutMs: 60_000, ...over };
-  return { clock, caller, calls, run: () => executeRequest(transport, request, options) };
+  return { clock, caller, calls, run: () => clock.run(executeRequest(transport, request, options)) };
 }
 
 function sdkError(name: string, message: string, $metadata?: Record<string, unknown>): Error {
@@ -132,10 +132,8 @@ describe("executeRequest: timeouts and the caller's abort", () => {
     const steps = answerSteps({ startAt: 10, chunks: [{ at: 100, text: "a" }, { at: 200, text: "b" }], endAt: 9e9, outputTokens: 2 }).slice(0, 3);
     const { run, clock } = setup({ respondAt: 10, steps, hang: true }, { firstByteTimeoutMs: 500, totalTimeoutMs: 2000 });
     // The stream hangs after its chunks; time moves on only through the clock: push it past the deadline.
-    const pending = run();
-    await new Promise((r) => setImmediate(r));
-    clock.advanceTo(5000);
-    const outcome = await pending;
+    const outcome = await run();
+    assert.equal(clock.now(), 2000);
     assert.equal(outcome.endMs, 2000);
     assert.equal(outcome.failure?.message, "response not finished within totalTimeoutMs (2000 ms)");
     assert.equal(outcome.status, "timeout");
@@ -153,7 +151,7 @@ describe("executeRequest: timeouts and the caller's abort", () => {
     ];
     const clock = new ManualClock();
     const { transport, calls } = scriptedTransport(clock, () => ({ respondAt: 10, steps }));
-    const outcome = await executeRequest(transport, request, { clock, signal: caller.signal, firstByteTimeoutMs: 1e4, totalTimeoutMs: 1e5 });
+    const outcome = await clock.run(executeRequest(transport, request, { clock, signal: caller.signal, firstByteTimeoutMs: 1e4, totalTimeoutMs: 1e5 }));
     assert.equal(outcome.status, "aborted");
     assert.deepEqual(outcome.failure, { errorClass: "AbortError", message: "aborted by the caller (SIGINT)", side: "mid-stream", chunksBeforeFault: 1 });
     assert.equal(outcome.endMs, 350);

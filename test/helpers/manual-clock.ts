@@ -63,6 +63,39 @@ export class ManualClock implements Clock {
     this.advanceTo(this.time + ms);
   }
 
+  /** Due time of the earliest timer, or null when none is waiting. */
+  nextTimerAt(): number | null {
+    let at: number | null = null;
+    for (const timer of this.timers.values()) if (at === null || timer.at < at) at = timer.at;
+    return at;
+  }
+
+  /**
+   * Drives `work` to completion: whenever nothing else is ready to run (I/O and microtasks idle), jumps to the next
+   * timer. While no timer waits (the work is reading a file, say), real time passes; `stuckAfterMs` of that is an error.
+   * Timers set before the work starts would fire while it is still loading its inputs: set them from the work's events.
+   */
+  async run<T>(work: Promise<T>, stuckAfterMs = 10_000): Promise<T> {
+    let settled = false;
+    const tracked = work.finally(() => {
+      settled = true;
+    });
+    tracked.catch(() => {});
+    let idleSince = Date.now();
+    for (;;) {
+      await new Promise((r) => setImmediate(r));
+      if (settled) return tracked;
+      const at = this.nextTimerAt();
+      if (at === null) {
+        if (Date.now() - idleSince > stuckAfterMs) throw new Error(`stuck at t=${this.time} with no timer waiting`);
+        await new Promise((r) => setTimeout(r, 1));
+        continue;
+      }
+      idleSince = Date.now();
+      this.advanceTo(at);
+    }
+  }
+
   /** Timers still waiting. */
   get pendingTimers(): number {
     return this.timers.size;

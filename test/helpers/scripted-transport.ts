@@ -4,8 +4,9 @@ import type { ManualClock } from "./manual-clock";
 
 /**
  * A transport for exact unit tests of the executor and the runner (the emulator tests cover the real SDK over real
- * sockets): each call follows a script on a manual clock. Steps happen at absolute times of the clock; an abort of the
- * call's signal makes the next step throw `AbortError`, as the SDK does when it closes the stream.
+ * sockets): each call follows a script on a manual clock, driven by `clock.run()`. Steps happen at absolute times of
+ * the clock; an abort of the call's signal makes the pending step throw `AbortError` at once, as the SDK does when it
+ * closes the stream.
  */
 export type Step =
   | { readonly at: number; readonly event: ConverseStreamOutput }
@@ -32,10 +33,10 @@ function abortError(): Error {
   return Object.assign(new Error("Request aborted"), { name: "AbortError" });
 }
 
+/** Waits on the manual clock (which `clock.run()` drives) until `at`; throws AbortError when the call is aborted. */
 async function waitUntil(clock: ManualClock, at: number, signal: AbortSignal): Promise<void> {
-  await Promise.resolve();
-  if (clock.now() < at) clock.advanceTo(at);
-  await Promise.resolve();
+  if (signal.aborted) throw abortError();
+  await clock.sleep(at - clock.now(), signal);
   if (signal.aborted) throw abortError();
 }
 
