@@ -110,7 +110,13 @@ function processAlive(pid: number): boolean {
 
 /** The plan that continues a run: the stored experiment, with what the caller gives on top (then checked). */
 async function planForResume(options: RunOptions, folder: string): Promise<{ plan: RunPlan; manifest: RunManifest }> {
-  const manifest = parseManifest(readManifest(folder), join(folder, MANIFEST_FILE));
+  let manifest: RunManifest;
+  try {
+    manifest = parseManifest(readManifest(folder), join(folder, MANIFEST_FILE));
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw resumeError(folder, [`a bedrock-bench run folder with a readable run.json (${(err as Error).message})`]);
+  }
   const last = manifest.sessions[manifest.sessions.length - 1];
   if (manifest.status === "running" && last && processAlive(last.pid)) {
     throw resumeError(folder, [`the run is in progress in another process (pid ${last.pid}); stop it first, or wait for it to end`]);

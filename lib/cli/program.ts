@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { VERSION } from "../version";
 import { registerDemoCommand } from "./demo-command";
+import { registerRunCommand } from "./run-command";
 
 /**
  * Builds the `bedrock-bench` command. Each subcommand lives in its own module (`lib/cli/<name>-command.ts`)
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
+  registerRunCommand(program);
   registerDemoCommand(program);
   return program;
 }
