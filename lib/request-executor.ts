@@ -193,36 +193,19 @@ function stopFailure(cause: StopCause, obs: MutableObservation, options: Execute
   const started = obs.firstEventMs !== null;
   const side = started ? "mid-stream" : "before-stream";
   const chunksBeforeFault = started ? obs.chunkCount : null;
-  switch (cause) {
-    case "aborted": {
-      const reason = options.signal.reason;
-      const detail = reason instanceof Error ? reason.message : reason === undefined ? "" : String(reason);
-      return {
-        status: "aborted",
-        failure: { errorClass: "AbortError", message: `aborted by the caller${detail ? ` (${detail})` : ""}`, side, chunksBeforeFault },
-      };
-    }
-    case "first-byte-timeout":
-      return {
-        status: "timeout",
-        failure: {
-          errorClass: "TimeoutError",
-          message: `no response event within firstByteTimeoutMs (${options.firstByteTimeoutMs} ms)`,
-          side,
-          chunksBeforeFault,
-        },
-      };
-    case "total-timeout":
-      return {
-        status: "timeout",
-        failure: {
-          errorClass: "TimeoutError",
-          message: `response not finished within totalTimeoutMs (${options.totalTimeoutMs} ms)`,
-          side,
-          chunksBeforeFault,
-        },
-      };
+  if (cause === "aborted") {
+    const reason = options.signal.reason;
+    const detail = reason instanceof Error ? reason.message : reason === undefined ? "" : String(reason);
+    return {
+      status: "aborted",
+      failure: { errorClass: "AbortError", message: `aborted by the caller${detail ? ` (${detail})` : ""}`, side, chunksBeforeFault },
+    };
   }
+  const message =
+    cause === "first-byte-timeout"
+      ? `no response event within firstByteTimeoutMs (${options.firstByteTimeoutMs} ms)`
+      : `response not finished within totalTimeoutMs (${options.totalTimeoutMs} ms)`;
+  return { status: "timeout", failure: { errorClass: "TimeoutError", message, side, chunksBeforeFault } };
 }
 
 /** Sends one request and measures it. Never throws: every failure is an outcome. */
