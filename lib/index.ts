@@ -11,3 +11,4 @@ export * from "./project-paths";
 export * from "./demo";
 export * from "./progress-view";
 export * from "./column-reference";
+export * from "./emulator";
