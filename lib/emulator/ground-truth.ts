@@ -14,6 +14,8 @@ import type { PerformanceLatency, ServiceTierName } from "./profiles";
  * (emulated = real / timeScale).
  */
 export type RequestOutcome =
+  /** Still being answered (only seen in `entries()` before the request ends). */
+  | "in-flight"
   /** The response (JSON or complete event stream) was written in full. */
   | "success"
   /** An HTTP error before any response body (validation, quota, concurrency, injected fault, unknown operation). */
@@ -323,7 +325,7 @@ export function newGroundTruthEntry(fields: {
     serviceTierAsked: null,
     serviceTierServed: null,
     httpStatus: null,
-    outcome: "success",
+    outcome: "in-flight",
     errorClass: null,
     errorMessage: null,
     errorSource: null,

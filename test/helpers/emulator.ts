@@ -1,7 +1,8 @@
 import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from "@aws-sdk/client-bedrock-runtime";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { Agent } from "node:http";
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../lib/emulator";
+import { ConfiguredRetryStrategy } from "@smithy/util-retry";
+import { loadDefaultProfiles, startEmulator, type EmulatorOptions, type ModelProfile, type ProfilesDocument, type RunningEmulator } from "../../lib/emulator";
 
 /** The two transports the SDK offers: its default HTTP/2 handler and the HTTP/1.1 `NodeHttpHandler`. */
 export const HANDLERS = ["http2", "http1"] as const;
@@ -56,4 +57,28 @@ export async function eventually(predicate: () => boolean, timeoutMs = 5_000, wh
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/** The shipped profiles with one model changed by `edit` (a deep copy: the shipped defaults stay untouched). */
+export function profilesWith(modelId: string, edit: (model: ModelProfile, doc: ProfilesDocument) => void): ProfilesDocument {
+  const doc = loadDefaultProfiles();
+  const model = doc.models.find((m) => m.modelId === modelId);
+  if (model === undefined) throw new Error(`no model ${modelId} in the shipped profiles`);
+  edit(model, doc);
+  return doc;
+}
+
+/** Retries with 1 ms backoff: the SDK's own retry decisions (which errors, how many attempts) without its waits. */
+export function fastRetries(maxAttempts = 3) {
+  return { maxAttempts, retryStrategy: new ConfiguredRetryStrategy(maxAttempts, () => 1) };
+}
+
+/** Runs `fn` and returns the error it rejects with (fails if it resolves). */
+export async function rejection(fn: () => Promise<unknown>): Promise<Error & { $metadata?: { attempts?: number; httpStatusCode?: number; requestId?: string }; $fault?: string }> {
+  try {
+    await fn();
+  } catch (err) {
+    return err as never;
+  }
+  throw new Error("expected a rejection");
 }
