@@ -18,11 +18,12 @@ function stream(client: BedrockRuntimeClient, maxTokens = 200, signal?: AbortSig
 }
 
 /** Reads a ConverseStream to its end or its error: deltas seen, whether metadata arrived, the error thrown. */
-async function drain(events: AsyncIterable<Record<string, unknown>>): Promise<{ deltas: number; metadata: boolean; error: (Error & Record<string, unknown>) | undefined }> {
+async function drain(stream: AsyncIterable<object> | undefined): Promise<{ deltas: number; metadata: boolean; error: (Error & Record<string, unknown>) | undefined }> {
   let deltas = 0;
   let metadata = false;
   try {
-    for await (const event of events) {
+    for await (const item of stream ?? []) {
+      const event = item as Record<string, unknown>;
       if (event["contentBlockDelta"] || event["chunk"]) deltas++;
       if (event["metadata"]) metadata = true;
     }
@@ -44,7 +45,7 @@ describe("in-stream exceptions", () => {
       it(`${k.kind} after 12 tokens arrives as a typed ${k.name} from the ConverseStream loop (${handler})`, async () => {
         await withEmulator({ timeScale: 0.01, faults: [{ kind: k.kind, rate: 1, afterTokens: 12 }] }, async (emulator, client) => {
           const out = await stream(client(handler, fastRetries()));
-          const result = await drain(out.stream as AsyncIterable<Record<string, unknown>>);
+          const result = await drain(out.stream);
           assert.equal(result.error?.name, k.name);
           assert.equal(result.metadata, false);
           const truth = emulator.groundTruth.byRequestId(out.$metadata.requestId!)!;
@@ -66,7 +67,7 @@ describe("in-stream exceptions", () => {
       await withEmulator({ timeScale: 0.01, faults: [{ kind: "streamModelError", rate: 1, afterTokens: 5, operation: "InvokeModelWithResponseStream" }] }, async (emulator, client) => {
         const body = new TextEncoder().encode(JSON.stringify({ messages: userMessage(), inferenceConfig: { maxTokens: 100 } }));
         const out = await client(handler).send(new InvokeModelWithResponseStreamCommand({ modelId: NOVA, body }));
-        const result = await drain(out.body as AsyncIterable<Record<string, unknown>>);
+        const result = await drain(out.body);
         assert.equal(result.error?.name, "ModelStreamErrorException");
         const truth = emulator.groundTruth.byRequestId(out.$metadata.requestId!)!;
         // Nova sends a messageStart chunk before the first delta chunk.
@@ -99,7 +100,7 @@ describe("transport faults", () => {
   it("a connection reset mid-stream fails the HTTP/1.1 stream with ECONNRESET", async () => {
     await withEmulator({ timeScale: 0.01, faults: [{ kind: "connectionReset", rate: 1, afterTokens: 10 }] }, async (emulator, client) => {
       const out = await stream(client("http1"));
-      const result = await drain(out.stream as AsyncIterable<Record<string, unknown>>);
+      const result = await drain(out.stream);
       assert.equal(result.error?.["code"], "ECONNRESET");
       const truth = emulator.groundTruth.byRequestId(out.$metadata.requestId!)!;
       assert.equal(truth.outcome, "reset");
@@ -112,7 +113,7 @@ describe("transport faults", () => {
     // `metadata` as failed.
     await withEmulator({ timeScale: 0.01, faults: [{ kind: "connectionReset", rate: 1, afterTokens: 10 }] }, async (emulator, client) => {
       const out = await stream(client("http2"));
-      const result = await drain(out.stream as AsyncIterable<Record<string, unknown>>);
+      const result = await drain(out.stream);
       assert.equal(result.metadata, false);
       const truth = emulator.groundTruth.byRequestId(out.$metadata.requestId!)!;
       assert.equal(truth.outcome, "reset");
@@ -136,7 +137,7 @@ describe("transport faults", () => {
         const abort = new AbortController();
         const out = await stream(client(handler), 200, abort.signal);
         const truth = () => emulator.groundTruth.byRequestId(out.$metadata.requestId!)!;
-        const reading = drain(out.stream as AsyncIterable<Record<string, unknown>>);
+        const reading = drain(out.stream);
         await eventually(() => truth().errorClass === "Stalled", 5_000, "the stall");
         await new Promise((r) => setTimeout(r, 100));
         assert.equal(truth().outcome, "in-flight", "a stalled response does not end by itself");
@@ -169,7 +170,7 @@ describe("transport faults", () => {
       for (let i = 0; i < 2; i++) {
         const start = performance.now();
         const out = await stream(c, 5);
-        await drain(out.stream as AsyncIterable<Record<string, unknown>>);
+        await drain(out.stream);
         times.push(emulator.groundTruth.byRequestId(out.$metadata.requestId!)!.firstDeltaMs! - start);
       }
       const [normal, slow] = emulator.groundTruth.entries();
@@ -219,7 +220,7 @@ describe("fault selection", () => {
       assert.equal(await send(east2, NOVA), "ok");
       assert.equal(await send(west2, HAIKU), "ok");
       const out = await east2.send(new ConverseStreamCommand({ modelId: HAIKU, messages: userMessage(), inferenceConfig: { maxTokens: 5 } }));
-      assert.equal((await drain(out.stream as AsyncIterable<Record<string, unknown>>)).error, undefined);
+      assert.equal((await drain(out.stream)).error, undefined);
       assert.equal(emulator.groundTruth.entries().filter((e) => e.faultKind !== null).length, 1);
     });
   });
