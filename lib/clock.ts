@@ -14,7 +14,7 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-export const systemClock: Clock = Object.freeze({
+export const realClock: Clock = Object.freeze({
   now: () => performance.now(),
   epochMsAt: (monotonicMs: number) => performance.timeOrigin + monotonicMs,
   setTimer(fn: () => void, ms: number): () => void {

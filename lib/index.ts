@@ -30,3 +30,4 @@ export * from "./run-plan";
 export * from "./run-progress";
 export * from "./run-manifest";
 export * from "./runner";
+export * from "./emulator";

@@ -1,5 +1,5 @@
 /**
- * Turns a measured call (`RequestOutcome`) and where it sat in the run into the flat `RequestRecord` written to
+ * Turns a measured call (`RequestMeasurement`) and where it sat in the run into the flat `RequestRecord` written to
  * `requests.csv`. The derived metrics are defined once, here (shared/notes/measurement.md):
  * generation = total − TTFT; OTPS (decode) = output tokens / generation s; E2E tokens/s = output tokens / total s;
  * ITL = generation / (output tokens − 1). Tokens come from Bedrock's `usage`, never re-tokenized.
@@ -11,7 +11,7 @@ import { requestCostUsd } from "./cost";
 import type { Experiment } from "./experiment";
 import type { PriceTable } from "./pricing";
 import type { RequestRecord } from "./records";
-import type { RequestOutcome } from "./request-executor";
+import type { RequestMeasurement } from "./request-executor";
 import type { Scenario } from "./scenarios";
 import type { PlannedRequest } from "./schedule";
 
@@ -50,7 +50,7 @@ export interface RequestPlacement {
 }
 
 /** The record of one request. Derived metrics and cost only for complete answers; failures keep their timing. */
-export function recordFor(placement: RequestPlacement, outcome: RequestOutcome, clock: Clock, pricing: PriceTable | null): RequestRecord {
+export function recordFor(placement: RequestPlacement, outcome: RequestMeasurement, clock: Clock, pricing: PriceTable | null): RequestRecord {
   const { planned, scenario, input } = placement;
   const success = outcome.status === "success";
   const ttftMs = outcome.firstTokenMs === null ? null : outcome.firstTokenMs - outcome.startMs;

@@ -76,7 +76,7 @@ interface OutcomeFields {
   readonly httpStatus: number | null;
 }
 
-export type RequestOutcome =
+export type RequestMeasurement =
   | (OutcomeFields & { readonly status: "success"; readonly failure: null })
   | (OutcomeFields & { readonly status: Exclude<RequestStatus, "success">; readonly failure: Failure });
 
@@ -209,7 +209,7 @@ function stopFailure(cause: StopCause, obs: MutableObservation, options: Execute
 }
 
 /** Sends one request and measures it. Never throws: every failure is an outcome. */
-export async function executeRequest(transport: ConverseStreamTransport, request: ConverseStreamCommandInput, options: ExecuteOptions): Promise<RequestOutcome> {
+export async function executeRequest(transport: ConverseStreamTransport, request: ConverseStreamCommandInput, options: ExecuteOptions): Promise<RequestMeasurement> {
   const { clock, signal } = options;
   const obs: MutableObservation = {
     startMs: 0,

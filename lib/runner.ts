@@ -12,7 +12,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ClientPool, type TransportDescription } from "./bedrock-clients";
-import { type Clock, systemClock } from "./clock";
+import { type Clock, realClock } from "./clock";
 import { assertWithinBudget, estimateCost } from "./cost";
 import { type DispatchTiming, runClosedLoop, runOpenLoop } from "./dispatcher";
 import { rawFromExperiment, readExperimentFile } from "./experiment";
@@ -151,7 +151,7 @@ const defaultEmulatorStarter: EmulatorStarter = async () => {
  * says how the run ended.
  */
 export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock ?? realClock;
   const callerSignal = options.signal;
   callerSignal?.throwIfAborted();
 

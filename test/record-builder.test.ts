@@ -4,7 +4,7 @@ import { converseInputFor } from "../lib/converse-input";
 import { PRICING_COLUMNS, parsePricing } from "../lib/pricing";
 import { derivedMetrics, recordFor, type RequestPlacement } from "../lib/record-builder";
 import { RECORD_COLUMN_NAMES } from "../lib/records";
-import type { RequestOutcome } from "../lib/request-executor";
+import type { RequestMeasurement } from "../lib/request-executor";
 import { parseScenario } from "../lib/scenarios";
 import { ManualClock } from "./helpers/manual-clock";
 
@@ -59,7 +59,7 @@ function placement(over: Partial<RequestPlacement> = {}): RequestPlacement {
   };
 }
 
-const success: RequestOutcome = {
+const success: RequestMeasurement = {
   status: "success",
   failure: null,
   startMs: 1510,
@@ -103,7 +103,7 @@ describe("recordFor", () => {
   });
 
   test("a failure keeps its timing and side, without derived rates or cost", () => {
-    const failed: RequestOutcome = {
+    const failed: RequestMeasurement = {
       ...success,
       status: "error",
       failure: { errorClass: "ModelStreamErrorException", message: "boom", side: "mid-stream", chunksBeforeFault: 5 },

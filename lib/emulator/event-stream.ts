@@ -18,16 +18,26 @@ export type StreamExceptionType =
   | "validationException"
   | "modelTimeoutException";
 
+type FrameHeaders = Parameters<EventStreamCodec["encode"]>[0]["headers"];
+const eventHeaders = new Map<string, FrameHeaders>();
+
 /** An `event` frame: `:event-type` = the union member, JSON payload. */
 export function encodeEvent(eventType: string, payload: unknown): Uint8Array {
-  return codec.encode({
-    headers: {
+  return encodeEventJson(eventType, JSON.stringify(payload));
+}
+
+/** An `event` frame whose JSON payload is already serialised (the hot path builds delta payloads as text). */
+export function encodeEventJson(eventType: string, json: string): Uint8Array {
+  let headers = eventHeaders.get(eventType);
+  if (headers === undefined) {
+    headers = {
       ":event-type": { type: "string", value: eventType },
       ":content-type": { type: "string", value: "application/json" },
       ":message-type": { type: "string", value: "event" },
-    },
-    body: fromUtf8(JSON.stringify(payload)),
-  });
+    };
+    eventHeaders.set(eventType, headers);
+  }
+  return codec.encode({ headers, body: fromUtf8(json) });
 }
 
 /** An `exception` frame; the SDK throws it as the typed error named by `exceptionType`. */
@@ -68,3 +78,9 @@ export function decodeEventStream(bytes: Uint8Array): DecodedFrame[] {
   }
   return frames;
 }
+
+const PADDING_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+/** Bedrock pads event payloads with `"p"`: a prefix of this alphabet of varying length (hiding token lengths). */
+export const PADDING_VALUES: readonly string[] = Object.freeze(
+  Array.from({ length: PADDING_ALPHABET.length }, (_, i) => PADDING_ALPHABET.slice(0, i + 1)),
+);

@@ -54,7 +54,11 @@ export class ModelCatalog {
     return this.byId.get(modelId);
   }
 
-  resolve(modelIdAsked: string, region: string): ResolvedModel {
+  /**
+   * `allowBareId`: accept a bare model ID even where only inference profiles may be invoked (CountTokens, which runs
+   * no inference, takes the foundation model ID).
+   */
+  resolve(modelIdAsked: string, region: string, options: { allowBareId?: boolean } = {}): ResolvedModel {
     let id = modelIdAsked;
     if (id.startsWith("arn:")) {
       const match = /^arn:aws(?:-[a-z-]+)?:bedrock:([a-z0-9-]*):(\d{12})?:([a-z-]+)\/(.+)$/.exec(id);
@@ -84,7 +88,7 @@ export class ModelCatalog {
     const modelRegion = profile.regions[region];
     if (regionSettings === undefined || modelRegion === undefined) throw new BedrockError("ValidationException", ERROR_MESSAGES.invalidModelId);
     if (geography === undefined) {
-      if (!profile.onDemandRegions.includes(region)) {
+      if (!options.allowBareId && !profile.onDemandRegions.includes(region)) {
         throw new BedrockError("ValidationException", ERROR_MESSAGES.onDemandNotSupported(profile.modelId));
       }
     } else if (!profile.inferenceProfiles.includes(geography) || !GEOGRAPHY_REGIONS[geography](region)) {
