@@ -15,6 +15,7 @@ import { BedrockRuntimeClient, type BedrockRuntimeClientConfig, ConverseStreamCo
 import { NodeHttp2Handler, NodeHttpHandler } from "@smithy/node-http-handler";
 import type { Experiment } from "./experiment";
 import type { ConverseStreamTransport } from "./request-executor";
+import { SendGate } from "./send-gate";
 
 /** What run.json records about the transport. */
 export interface TransportDescription {
@@ -58,17 +59,47 @@ export interface ClientPoolOptions {
   readonly endpoint: string | null;
 }
 
-/** One client per region, created on first use, all on one handler. `destroy()` closes every connection. */
+type HttpHandler = NodeHttp2Handler | NodeHttpHandler;
+
+/**
+ * One client per region, created on first use, all on one handler and one send gate (`lib/send-gate.ts`): the gate
+ * opens for the next request when the previous one reaches the HTTP handler. `destroy()` closes every connection.
+ */
 export class ClientPool {
   private readonly clients = new Map<string, BedrockRuntimeClient>();
-  private readonly handler: NodeHttp2Handler | NodeHttpHandler;
+  private readonly inner: HttpHandler;
+  private readonly handler: HttpHandler;
   private readonly handlerDescription: string;
+  private readonly gate = new SendGate();
+  /** Gate releases of admitted requests, by the abort signal their `send()` carries to the handler. */
+  private readonly admitted = new WeakMap<AbortSignal, () => void>();
 
   constructor(private readonly options: ClientPoolOptions) {
     const { handler, description } = createHandler(options.experiment);
-    this.handler = handler;
+    this.inner = handler;
     this.handlerDescription = description;
+    // The SDK hands `send()`'s options (with its abortSignal) to the handler: that is how a request is recognised.
+    const release = (signal: AbortSignal | undefined): void => {
+      if (!signal) return;
+      this.admitted.get(signal)?.();
+      this.admitted.delete(signal);
+    };
+    this.handler = new Proxy(handler, {
+      get(target, property, receiver) {
+        if (property === "handle") {
+          return (request: unknown, handlerOptions?: { abortSignal?: AbortSignal }) => {
+            release(handlerOptions?.abortSignal);
+            return (target.handle as (r: unknown, o?: unknown) => unknown).call(target, request, handlerOptions);
+          };
+        }
+        const value = Reflect.get(target, property, receiver) as unknown;
+        return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    this.release = release;
   }
+
+  private readonly release: (signal: AbortSignal | undefined) => void;
 
   /** The client for a region. */
   client(region: string): BedrockRuntimeClient {
@@ -96,10 +127,23 @@ export class ClientPool {
     return client;
   }
 
-  /** A transport sending ConverseStream through the region's client. */
+  /** A transport sending ConverseStream through the region's client, behind the pool's send gate. */
   transport(region: string): ConverseStreamTransport {
     const client = this.client(region);
-    return { send: (request, abortSignal) => client.send(new ConverseStreamCommand(request), { abortSignal }) };
+    return {
+      admit: async (abortSignal) => {
+        const release = await this.gate.acquire(abortSignal);
+        if (release !== null) this.admitted.set(abortSignal, release);
+        return release;
+      },
+      send: (request, abortSignal) => {
+        const sent = client.send(new ConverseStreamCommand(request), { abortSignal });
+        // Released at the handler; also when send() settles without reaching it (a failure in the SDK's middleware).
+        const settle = (): void => this.release(abortSignal);
+        sent.then(settle, settle);
+        return sent;
+      },
+    };
   }
 
   describe(regions: readonly string[]): TransportDescription {
@@ -120,6 +164,6 @@ export class ClientPool {
   destroy(): void {
     for (const client of this.clients.values()) client.destroy();
     this.clients.clear();
-    this.handler.destroy();
+    this.inner.destroy();
   }
 }

@@ -96,7 +96,7 @@ export function recordFor(placement: RequestPlacement, outcome: RequestMeasureme
     startTimeIso: new Date(clock.epochMsAt(outcome.startMs)).toISOString(),
     scheduledOffsetMs,
     sendOffsetMs,
-    queueWaitMs: placement.queueWaitMs,
+    queueWaitMs: placement.queueWaitMs + outcome.admitWaitMs,
     scheduleLagMs: placement.dueMs === null ? 0 : sendOffsetMs - scheduledOffsetMs,
     ttftMs,
     totalMs,

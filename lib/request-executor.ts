@@ -18,6 +18,14 @@ import type { FaultSide, RequestStatus } from "./records";
 /** Sends one ConverseStream request (the SDK client in production; anything with the same shape in tests). */
 export interface ConverseStreamTransport {
   send(request: ConverseStreamCommandInput, abortSignal: AbortSignal): Promise<ConverseStreamCommandOutput>;
+  /**
+   * Optional: waits until the client may prepare another request (`lib/send-gate.ts`) and resolves with the release
+   * of that admission, or with null when `abortSignal` aborts first. The executor calls it before its start, so the
+   * wait is recorded as client-side queueing (`admitWaitMs`), not latency, then sends with the same signal. The
+   * transport releases when the request reaches its HTTP handler; the executor releases too once the call settled
+   * (releasing is idempotent), so a request that never got that far cannot hold the gate.
+   */
+  admit?(abortSignal: AbortSignal): Promise<(() => void) | null>;
 }
 
 export interface ExecuteOptions {
@@ -52,6 +60,8 @@ export interface Failure {
 }
 
 interface OutcomeFields {
+  /** Wait for the transport's send gate before the start, ms (client-side queueing; 0 without a gate). */
+  readonly admitWaitMs: number;
   /** Monotonic ms just before `send()`. */
   readonly startMs: number;
   /** Monotonic ms when the first response event arrived (`send()` resolved); null if none did. */
@@ -212,6 +222,7 @@ function stopFailure(cause: StopCause, obs: MutableObservation, options: Execute
 export async function executeRequest(transport: ConverseStreamTransport, request: ConverseStreamCommandInput, options: ExecuteOptions): Promise<RequestMeasurement> {
   const { clock, signal } = options;
   const obs: MutableObservation = {
+    admitWaitMs: 0,
     startMs: 0,
     firstEventMs: null,
     firstTokenMs: null,
@@ -229,6 +240,25 @@ export async function executeRequest(transport: ConverseStreamTransport, request
     httpStatus: null,
   };
   const controller = new AbortController();
+  let releaseAdmission = (): void => {};
+  if (transport.admit !== undefined && !signal.aborted) {
+    // Keyed by the signal send() will carry; the caller's abort gives the place in the queue up.
+    const giveUp = (): void => controller.abort(signal.reason);
+    signal.addEventListener("abort", giveUp, { once: true });
+    const queuedMs = clock.now();
+    const admission = await transport.admit(controller.signal);
+    signal.removeEventListener("abort", giveUp);
+    obs.admitWaitMs = clock.now() - queuedMs;
+    if (admission !== null) releaseAdmission = admission;
+    else {
+      obs.startMs = obs.endMs = clock.now();
+      return {
+        ...obs,
+        status: "aborted",
+        failure: { errorClass: "AbortError", message: "aborted by the caller before it was sent", side: "client", chunksBeforeFault: null },
+      };
+    }
+  }
   let cause: StopCause | null = null;
   // What was known when a timeout or abort fired: the abandoned call may still deliver events afterwards.
   let atStop: MutableObservation | null = null;
@@ -266,6 +296,7 @@ export async function executeRequest(transport: ConverseStreamTransport, request
     }
   }
   settled = true;
+  releaseAdmission();
   cancelFirstByte();
   cancelTotal();
   signal.removeEventListener("abort", onAbort);

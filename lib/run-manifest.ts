@@ -25,6 +25,12 @@ export interface RunSession {
   /** Requests sent in this session. */
   sent: number;
   readonly pid: number;
+  /**
+   * Where the records' offsets (`scheduledOffsetMs`, `sendOffsetMs`) start: this process's monotonic clock
+   * (`performance.now()`) at offset 0, and the wall-clock time of offset 0 (the run's first start: a resumed session's
+   * offsets continue the first session's, gap included). Ground-truth logs on the same clock can be joined exactly.
+   */
+  readonly offsetOrigin: { readonly monotonicMs: number; readonly epochMs: number };
 }
 
 export interface EmulatorManifest {
@@ -98,7 +104,14 @@ export function versions(): RunManifest["versions"] {
 }
 
 /** A new manifest for a run about to start. */
-export function newManifest(runId: string, plan: RunPlan, transport: TransportDescription, emulator: EmulatorManifest | null, startedAt: Date): RunManifest {
+export function newManifest(
+  runId: string,
+  plan: RunPlan,
+  transport: TransportDescription,
+  emulator: EmulatorManifest | null,
+  startedAt: Date,
+  offsetOrigin: RunSession["offsetOrigin"],
+): RunManifest {
   return {
     format: MANIFEST_FORMAT,
     formatVersion: MANIFEST_FORMAT_VERSION,
@@ -122,7 +135,7 @@ export function newManifest(runId: string, plan: RunPlan, transport: TransportDe
     host: hostDescription(),
     startedAt: startedAt.toISOString(),
     endedAt: null,
-    sessions: [{ startedAt: startedAt.toISOString(), endedAt: null, status: "running", sent: 0, pid: process.pid }],
+    sessions: [{ startedAt: startedAt.toISOString(), endedAt: null, status: "running", sent: 0, pid: process.pid, offsetOrigin }],
     estimate: {
       totalUsd: plan.estimate.totalUsd,
       requests: plan.estimate.requests,

@@ -15,6 +15,8 @@ import { ClientPool, type TransportDescription } from "./bedrock-clients";
 import { type Clock, realClock } from "./clock";
 import { assertWithinBudget, estimateCost } from "./cost";
 import { type DispatchTiming, runClosedLoop, runOpenLoop } from "./dispatcher";
+import { startEmulator } from "./emulator/emulator-server";
+import { parseEmulatorOptions } from "./emulator/options";
 import { rawFromExperiment, readExperimentFile } from "./experiment";
 import { formatUsd } from "./number-format";
 import { InputError, type InputProblem } from "./input-error";
@@ -141,8 +143,15 @@ async function planForResume(options: RunOptions, folder: string): Promise<{ pla
 
 const MAX_LOGGED_FAILURES_PER_CLASS = 20;
 
-const defaultEmulatorStarter: EmulatorStarter = async () => {
-  throw new Error("no emulator in this build: give an endpoint");
+/** The built-in emulator, in this process, on a free loopback port (unless the options say otherwise). */
+const defaultEmulatorStarter: EmulatorStarter = async (raw) => {
+  const running = await startEmulator(parseEmulatorOptions(raw, "experiment", "emulator"));
+  const { clock: _clock, signal: _signal, profiles, ...options } = running.options;
+  return {
+    endpoint: running.endpoint,
+    options: { ...options, profiles: typeof profiles === "string" ? profiles : profiles === undefined ? "(shipped defaults)" : "(inline document)" },
+    close: () => running.close(),
+  };
 };
 
 /**
@@ -213,7 +222,12 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
   };
   const transport = pool.describe(plan.regions);
 
-  const startedAt = new Date(clock.epochMsAt(clock.now()));
+  const nowMs = clock.now();
+  const startedAt = new Date(clock.epochMsAt(nowMs));
+  // Offsets count from the run's first start; a resumed session continues them (through the wall clock).
+  const firstOrigin = previousManifest?.sessions[0]?.offsetOrigin;
+  const runStartMs = firstOrigin ? nowMs - (clock.epochMsAt(nowMs) - firstOrigin.epochMs) : nowMs;
+  const offsetOrigin = { monotonicMs: runStartMs, epochMs: clock.epochMsAt(runStartMs) };
   let manifest: RunManifest;
   if (pendingOpen && previousManifest) {
     store = pendingOpen.store;
@@ -224,11 +238,14 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
       message: "",
       endedAt: null,
       experiment,
-      sessions: [...previousManifest.sessions, { startedAt: startedAt.toISOString(), endedAt: null, status: "running", sent: 0, pid: process.pid }],
+      sessions: [
+        ...previousManifest.sessions,
+        { startedAt: startedAt.toISOString(), endedAt: null, status: "running", sent: 0, pid: process.pid, offsetOrigin },
+      ],
     };
   } else {
     store = ResultsStore.create(options.outputDir ?? experiment.outputDir, experiment.name, startedAt, plan.models);
-    manifest = newManifest(store.runId, plan, transport, emulatorManifest, startedAt);
+    manifest = newManifest(store.runId, plan, transport, emulatorManifest, startedAt, offsetOrigin);
   }
   const session = manifest.sessions[manifest.sessions.length - 1]!;
   const byStatus = emptyStatusCounts();
@@ -274,7 +291,6 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
 
   const failuresLogged = new Map<string, number>();
   let recordedThisSession = 0;
-  const runStartMs = clock.now();
   const execute = async (planned: PlannedRequest, timing: DispatchTiming): Promise<void> => {
     const scenario = dataset.scenarios[planned.scenarioIndex]!;
     const input = plan.inputs[planned.scenarioIndex]!;

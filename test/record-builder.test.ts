@@ -62,6 +62,7 @@ function placement(over: Partial<RequestPlacement> = {}): RequestPlacement {
 const success: RequestMeasurement = {
   status: "success",
   failure: null,
+  admitWaitMs: 1.5,
   startMs: 1510,
   firstEventMs: 1600,
   firstTokenMs: 1910,
@@ -88,7 +89,8 @@ describe("recordFor", () => {
       [r.sequence, r.repeat, r.invocation, r.scenarioId, r.scenarioLine, r.taskType, r.tags, r.warmup, r.loadModel, r.concurrency],
       [12, 1, 3, "s-7", 9, "qa", "a;b", false, "open", 8],
     );
-    assert.deepEqual([r.scheduledOffsetMs, r.sendOffsetMs, r.scheduleLagMs, r.queueWaitMs], [500, 510, 10, 2.5]);
+    // queue wait: the in-flight cap's 2.5 ms and the send gate's 1.5 ms, both part of the 10 ms lag
+    assert.deepEqual([r.scheduledOffsetMs, r.sendOffsetMs, r.scheduleLagMs, r.queueWaitMs], [500, 510, 10, 4]);
     assert.deepEqual([r.ttftMs, r.totalMs, r.generationMs, r.outputTokensPerSecond, r.interTokenLatencyMs], [400, 1400, 1000, 51, 20]);
     assert.deepEqual([r.maxTokens, r.temperature, r.topP], [64, 0, null]);
     assert.deepEqual([r.performanceConfigAsked, r.performanceConfigServed, r.serviceTierAsked, r.serviceTierServed], ["optimized", "standard", "priority", "priority"]);
@@ -98,7 +100,7 @@ describe("recordFor", () => {
   });
 
   test("closed loop: due when sent, no lag", () => {
-    const r = recordFor(placement({ dueMs: null, queueWaitMs: 0 }), success, new ManualClock(), pricing);
+    const r = recordFor(placement({ dueMs: null, queueWaitMs: 0 }), { ...success, admitWaitMs: 0 }, new ManualClock(), pricing);
     assert.deepEqual([r.scheduledOffsetMs, r.sendOffsetMs, r.scheduleLagMs], [510, 510, 0]);
   });
 

@@ -47,6 +47,7 @@ describe("executeRequest: a complete answer", () => {
       {
         status: "success",
         failure: null,
+        admitWaitMs: 0,
         startMs: 0,
         firstEventMs: 50,
         firstTokenMs: 300,
@@ -165,6 +166,47 @@ describe("executeRequest: timeouts and the caller's abort", () => {
     const outcome = await run();
     assert.equal(outcome.status, "aborted");
     assert.equal(outcome.failure?.side, "before-stream");
+    assert.equal(calls.length, 0);
+  });
+});
+
+describe("executeRequest: a transport with a send gate", () => {
+  test("the wait for admission is measured apart and the start comes after it; the admission is released", async () => {
+    const clock = new ManualClock();
+    const { transport, calls } = scriptedTransport(clock, () => {
+      const t = clock.now();
+      return { respondAt: t + 10, steps: answerSteps({ startAt: t + 10, chunks: [{ at: t + 40, text: "x" }], endAt: t + 60, outputTokens: 1 }) };
+    });
+    let released = 0;
+    const gated = {
+      ...transport,
+      admit: async (signal: AbortSignal) => {
+        await clock.sleep(25, signal);
+        return () => {
+          released++;
+        };
+      },
+    };
+    const outcome = await clock.run(executeRequest(gated, request, { clock, signal: new AbortController().signal, firstByteTimeoutMs: 1e4, totalTimeoutMs: 1e5 }));
+    assert.equal(outcome.status, "success");
+    assert.deepEqual([outcome.admitWaitMs, outcome.startMs, outcome.firstTokenMs, outcome.endMs, calls[0]!.sentAt], [25, 25, 65, 85, 25]);
+    assert.equal(released, 1);
+  });
+
+  test("an abort while waiting for admission sends nothing and records a client-side abort", async () => {
+    const clock = new ManualClock();
+    const { transport, calls } = scriptedTransport(clock, () => ({ respondAt: 1, steps: [] }));
+    const caller = new AbortController();
+    const gated = {
+      ...transport,
+      admit: (signal: AbortSignal) =>
+        new Promise<(() => void) | null>((resolve) => signal.addEventListener("abort", () => resolve(null), { once: true })),
+    };
+    clock.setTimer(() => caller.abort(), 30);
+    const outcome = await clock.run(executeRequest(gated, request, { clock, signal: caller.signal, firstByteTimeoutMs: 1e4, totalTimeoutMs: 1e5 }));
+    assert.equal(outcome.status, "aborted");
+    assert.deepEqual(outcome.failure, { errorClass: "AbortError", message: "aborted by the caller before it was sent", side: "client", chunksBeforeFault: null });
+    assert.equal(outcome.admitWaitMs, 30);
     assert.equal(calls.length, 0);
   });
 });
