@@ -71,8 +71,8 @@ export async function runOpenLoop<T>(options: OpenLoopOptions<T>): Promise<numbe
   for (let n = 0; n < items.length; n++) {
     const dueMs = options.startMs + pacer.dueMs(n);
     if (options.deadlineMs !== null && dueMs >= options.deadlineMs) break;
-    const waitMs = dueMs - clock.now();
-    if (waitMs > 0) await clock.sleep(waitMs, signal);
+    // Timers may fire up to a millisecond early against the monotonic clock: sleep until really due.
+    for (let waitMs = dueMs - clock.now(); waitMs > 0 && !signal.aborted; waitMs = dueMs - clock.now()) await clock.sleep(waitMs, signal);
     if (shouldStop()) break;
     let queueWaitMs = 0;
     if (inFlight.size >= options.maxInFlight) {

@@ -106,10 +106,22 @@ interface SdkMetadata {
   totalRetryDelay?: number;
 }
 
+/**
+ * What an SDK error says about the attempt: `$metadata`, completed from the raw `$response` when `$metadata` lacks
+ * the status and request ID (an exception sent as the stream's first frame arrives with HTTP 200 and no status in
+ * `$metadata`).
+ */
 function metadataOf(value: unknown): SdkMetadata | undefined {
   if (value === null || typeof value !== "object") return undefined;
-  const m = (value as { $metadata?: unknown }).$metadata;
-  return m !== null && typeof m === "object" ? (m as SdkMetadata) : undefined;
+  const raw = (value as { $metadata?: unknown }).$metadata;
+  const m: SdkMetadata = raw !== null && typeof raw === "object" ? { ...(raw as SdkMetadata) } : {};
+  const response = (value as { $response?: { statusCode?: unknown; headers?: Record<string, unknown> } }).$response;
+  if (response && typeof response === "object") {
+    if (m.httpStatusCode === undefined && typeof response.statusCode === "number") m.httpStatusCode = response.statusCode;
+    const requestId = response.headers?.["x-amzn-requestid"];
+    if (m.requestId === undefined && typeof requestId === "string") m.requestId = requestId;
+  }
+  return Object.keys(m).length > 0 ? m : undefined;
 }
 
 function takeMetadata(obs: MutableObservation, m: SdkMetadata | undefined): void {
@@ -182,13 +194,22 @@ async function consume(
     }
   }
   obs.endMs = clock.now();
-  if (!metadataSeen) throw new IncompleteStreamError("the event stream ended without its metadata event (no usage reported)");
+  if (!metadataSeen) {
+    throw new IncompleteStreamError(
+      "the event stream ended without its metadata event (no usage reported): the connection closed early (an HTTP/2 session reset ends the SDK's stream without an error)",
+    );
+  }
 }
 
+/**
+ * The class of a failure: the SDK's error name (`ThrottlingException`, …), or a network error's code (`ECONNRESET`,
+ * `ECONNREFUSED`, …), which wins over the name: the SDK renames ECONNRESET/EPIPE/ETIMEDOUT errors `TimeoutError` (to
+ * retry them), which would read like one of our timeouts.
+ */
 function errorClassOf(err: unknown): string {
   if (err instanceof Error) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (err.name === "Error" && typeof code === "string" && code !== "") return code;
+    if (typeof code === "string" && /^E[A-Z0-9_]+$/.test(code)) return code;
     return err.name || "Error";
   }
   return typeof err;
