@@ -14,6 +14,7 @@ import { Agent as HttpsAgent } from "node:https";
 import { BedrockRuntimeClient, type BedrockRuntimeClientConfig, ConverseStreamCommand } from "@aws-sdk/client-bedrock-runtime";
 import { NodeHttp2Handler, NodeHttpHandler } from "@smithy/node-http-handler";
 import type { Experiment } from "./experiment";
+import { InputError } from "./input-error";
 import type { ConverseStreamTransport } from "./request-executor";
 import { SendGate } from "./send-gate";
 
@@ -146,6 +147,30 @@ export class ClientPool {
     };
   }
 
+  /**
+   * Target `aws`: resolves credentials once through the client's provider chain (nothing is kept or written), so a
+   * machine without credentials is told so before anything is sent. A Bedrock API key in `AWS_BEARER_TOKEN_BEDROCK`
+   * counts as credentials.
+   */
+  async checkCredentials(region: string): Promise<void> {
+    if ((process.env["AWS_BEARER_TOKEN_BEDROCK"] ?? "") !== "") return;
+    const provider = this.client(region).config.credentials as unknown as () => Promise<unknown>;
+    try {
+      await provider();
+    } catch (err) {
+      throw new CredentialsError("No AWS credentials for target \"aws\" (nothing was sent)", [
+        {
+          file: "AWS credentials",
+          field: "",
+          value: "",
+          expected:
+            "credentials from the AWS SDK's default provider chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE and " +
+            `~/.aws/config incl. SSO after \`aws sso login\`, web identity, an instance or container role) or AWS_BEARER_TOKEN_BEDROCK; the chain said: ${(err as Error).message}`,
+        },
+      ]);
+    }
+  }
+
   describe(regions: readonly string[]): TransportDescription {
     const { experiment, endpoint } = this.options;
     return Object.freeze({
@@ -166,4 +191,9 @@ export class ClientPool {
     this.clients.clear();
     this.inner.destroy();
   }
+}
+
+/** Target `aws` without credentials: reported before anything is sent. */
+export class CredentialsError extends InputError {
+  override name = "CredentialsError";
 }

@@ -21,6 +21,7 @@ export * from "./schedule";
 export * from "./clock";
 export * from "./converse-input";
 export * from "./bedrock-clients";
+export * from "./send-gate";
 export * from "./request-executor";
 export * from "./record-builder";
 export * from "./dispatcher";

@@ -210,6 +210,15 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
   }
 
   const pool = new ClientPool({ experiment, endpoint });
+  if (experiment.target === "aws" && options.transport === undefined) {
+    try {
+      await pool.checkCredentials(plan.regions[0]!);
+    } catch (err) {
+      pool.destroy();
+      pendingOpen?.store.close();
+      throw err;
+    }
+  }
   const transportFor = options.transport ?? ((region: string) => pool.transport(region));
   const transports = new Map<string, ConverseStreamTransport>();
   const transportOf = (region: string): ConverseStreamTransport => {

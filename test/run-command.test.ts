@@ -5,7 +5,8 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { overridesFromFlags, resumeHint } from "../lib/cli/run-command";
 import { CliError } from "../lib/cli/cli-error";
-import { runCli } from "./helpers/cli";
+import { readRequestsCsv } from "../lib/results-store";
+import { runCli, startCli } from "./helpers/cli";
 import { withTempDir, writeJsonl } from "./helpers/temp-dir";
 
 const AWS_SAMPLE = join(__dirname, "fixtures", "datasets", "aws-notebook-dummy-prompts.jsonl");
@@ -120,5 +121,82 @@ describe("run-command helpers", () => {
 
   test("the resume hint is a command that can be pasted", () => {
     assert.equal(resumeHint("/abs/data set.jsonl", "/abs/results/x"), "bedrock-bench run '/abs/data set.jsonl' --resume /abs/results/x");
+  });
+});
+
+describe("bedrock-bench run against the emulator (a child process, as users run it)", () => {
+  const MICRO = { text_prompt: "Explain the concept of machine learning in simple terms.", expected_output_tokens: 50, model_id: "amazon.nova-micro-v1:0", region: "us-east-1" };
+
+  test("--json prints the outcome alone on stdout; exit 0", async () => {
+    await withTempDir(async (dir) => {
+      writeJsonl(dir, "micro.jsonl", [MICRO]);
+      writeFileSync(join(dir, "exp.json"), JSON.stringify({ emulator: { timeScale: 0.1 }, invocationsPerScenario: 3 }));
+      const r = await runCli(["run", "micro.jsonl", "--config", "exp.json", "--concurrency", "3", "--name", "cli", "--json"], { cwd: dir });
+      assert.equal(r.code, 0, r.stderr);
+      const outcome = JSON.parse(r.stdout) as { status: string; runId: string; folder: string; counts: { byStatus: { success: number } }; resumeCommand: string | null };
+      assert.equal(outcome.status, "completed");
+      assert.equal(outcome.counts.byStatus.success, 3);
+      assert.equal(outcome.resumeCommand, null);
+      assert.match(outcome.runId, /^\d{8}_\d{6}_cli$/);
+      assert.equal(readRequestsCsv(join(outcome.folder, "requests.csv")).length, 3);
+      assert.match(r.stderr, /run \d{8}_\d{6}_cli: 3 request\(s\) to send/);
+    });
+  });
+
+  test("SIGINT keeps the completed records, marks those in flight aborted, says how to resume; resuming completes the run", async () => {
+    await withTempDir(async (dir) => {
+      writeJsonl(dir, "micro.jsonl", [MICRO]);
+      writeFileSync(join(dir, "exp.json"), JSON.stringify({ emulator: { timeScale: 1, seed: 2 }, invocationsPerScenario: 40, concurrency: 2, seed: 8 }));
+      const cli = startCli(["run", "micro.jsonl", "--config", "exp.json", "--progress-interval", "100"], { cwd: dir });
+      await cli.waitFor(/\] ([4-9]|[1-3]\d)\/40 done/);
+      cli.child.kill("SIGINT");
+      const first = await cli.result;
+      assert.equal(first.code, 130, first.stderr);
+      assert.match(first.stderr, /SIGINT: stopping, aborting the requests in flight/);
+      const hint = /to resume: (bedrock-bench run .*)$/m.exec(first.stderr);
+      assert.ok(hint, `a resume hint in:\n${first.stderr}`);
+      assert.match(hint[1]!, /^bedrock-bench run micro\.jsonl --resume results\/\d{8}_\d{6}$/);
+      const folder = join(dir, hint[1]!.split(" --resume ")[1]!);
+      const kept = readRequestsCsv(join(folder, "requests.csv"));
+      assert.ok(kept.filter((r) => r.status === "success").length >= 4);
+      assert.ok(kept.filter((r) => r.status === "aborted").length >= 1, "the requests in flight are recorded as aborted");
+      assert.match(first.stdout, /^interrupted: \d+ succeeded, 0 errors, 0 timeouts, \d+ aborted; \d+ scheduled request\(s\) not completed$/m);
+
+      const second = await runCli([...hint[1]!.split(" ").slice(1), "--json"], { cwd: dir });
+      assert.equal(second.code, 0, second.stderr);
+      const outcome = JSON.parse(second.stdout) as { status: string; counts: { missing: number; sentThisSession: number } };
+      assert.equal(outcome.status, "completed");
+      assert.equal(outcome.counts.missing, 0);
+      const all = readRequestsCsv(join(folder, "requests.csv"));
+      const completed = all.filter((r) => r.status !== "aborted");
+      assert.equal(completed.length, 40);
+      assert.equal(new Set(completed.map((r) => r.sequence)).size, 40, "no request completed twice");
+      assert.equal(outcome.counts.sentThisSession, 40 - kept.filter((r) => r.status !== "aborted").length);
+    });
+  });
+});
+
+describe("bedrock-bench run --target aws", () => {
+  test("without credentials: exit 2 before anything is sent, naming the default provider chain", async () => {
+    await withTempDir(async (dir) => {
+      writeJsonl(dir, "d.jsonl", [{ text_prompt: "x", expected_output_tokens: 5, model_id: "us.amazon.nova-pro-v1:0", region: "us-east-1" }]);
+      const env = {
+        AWS_ACCESS_KEY_ID: "",
+        AWS_SECRET_ACCESS_KEY: "",
+        AWS_SESSION_TOKEN: "",
+        AWS_PROFILE: "",
+        AWS_BEARER_TOKEN_BEDROCK: "",
+        AWS_CONFIG_FILE: join(dir, "no-config"),
+        AWS_SHARED_CREDENTIALS_FILE: join(dir, "no-credentials"),
+        AWS_EC2_METADATA_DISABLED: "true",
+        AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: "",
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: "",
+        AWS_WEB_IDENTITY_TOKEN_FILE: "",
+      };
+      const r = await runCli(["run", "d.jsonl", "--target", "aws"], { cwd: dir, env });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /^bedrock-bench: No AWS credentials for target "aws" \(nothing was sent\)\n  - AWS credentials: expected credentials from the AWS SDK's default provider chain/m);
+      assert.equal(existsSync(join(dir, "results")), false);
+    });
   });
 });

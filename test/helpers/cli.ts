@@ -1,8 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 
 const ROOT = join(__dirname, "..", "..");
 const MAIN = join(ROOT, "lib", "cli", "main.ts");
+/** tsx's loader by absolute URL, so the command can run in any working directory. */
+const TSX = pathToFileURL(join(dirname(require.resolve("tsx/package.json")), "dist", "loader.mjs")).href;
 
 export interface CliResult {
   code: number | null;
@@ -21,7 +24,7 @@ export interface CliProcess {
 
 /** Starts `bedrock-bench <args>` from the sources (tsx), as a user would run it, without a TTY. */
 export function startCli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], {
+  const child = spawn(process.execPath, ["--import", TSX, MAIN, ...args], {
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, NO_COLOR: "1", ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
