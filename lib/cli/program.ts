@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { VERSION } from "../version";
 import { registerDemoCommand } from "./demo-command";
+import { registerEmulatorCommand } from "./emulator-command";
 
 /**
  * Builds the `bedrock-bench` command. Each subcommand lives in its own module (`lib/cli/<name>-command.ts`)
@@ -13,5 +14,6 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   registerDemoCommand(program);
+  registerEmulatorCommand(program);
   return program;
 }

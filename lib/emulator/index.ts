@@ -34,3 +34,4 @@ export {
   type ServiceTierName,
 } from "./profiles";
 export { decodeEventStream, type DecodedFrame } from "./event-stream";
+export { modelCatalogue, type CatalogueEntry } from "./catalogue";
