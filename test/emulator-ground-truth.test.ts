@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createReadStream } from "node:fs";
+import { createReadStream, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +8,8 @@ import { describe, it } from "node:test";
 import ndjson from "ndjson";
 import { ConverseCommand, ConverseStreamCommand } from "@aws-sdk/client-bedrock-runtime";
 import { clockFromNow, startEmulator, type GroundTruthEntry } from "../lib/emulator";
+import { newGroundTruthEntry } from "../lib/emulator/ground-truth";
+import { GROUND_TRUTH_FIELDS, withGroundTruthReference } from "../lib/emulator/ground-truth-fields";
 import { clientFor, eventually, userMessage, withEmulator } from "./helpers/emulator";
 
 const HAIKU = "us.anthropic.claude-3-5-haiku-20241022-v1:0";
@@ -134,5 +136,29 @@ describe("ground truth", () => {
     await emulator.close();
     await assert.rejects(client.send(new ConverseCommand({ modelId: HAIKU, messages: userMessage(), inferenceConfig: { maxTokens: 1 } })), /ECONNREFUSED|socket hang up|ECONNRESET/);
     client.destroy();
+  });
+});
+
+describe("ground truth reference", () => {
+  it("documents exactly the fields the emulator writes, in order", () => {
+    const entry = newGroundTruthEntry({
+      requestId: "r",
+      ordinal: 1,
+      invocationId: null,
+      attempt: null,
+      maxAttempts: null,
+      httpVersion: "2",
+      region: "us-east-1",
+      authScheme: "none",
+      timeScale: 1,
+      receivedMs: 0,
+      receivedIso: "",
+    });
+    assert.deepEqual(GROUND_TRUTH_FIELDS.map((f) => f.name), Object.keys(entry));
+  });
+
+  it("the README's ground-truth reference is up to date (run `npm run docs`)", () => {
+    const readme = readFileSync(join(__dirname, "..", "README.md"), "utf8");
+    assert.equal(withGroundTruthReference(readme), readme);
   });
 });

@@ -35,3 +35,4 @@ export {
 } from "./profiles";
 export { decodeEventStream, type DecodedFrame } from "./event-stream";
 export { modelCatalogue, type CatalogueEntry } from "./catalogue";
+export { GROUND_TRUTH_FIELDS, groundTruthFieldsMarkdown, type GroundTruthField } from "./ground-truth-fields";
