@@ -39,7 +39,7 @@ export const GROUND_TRUTH_FIELDS: readonly GroundTruthField[] = Object.freeze([
   f("faultRule", "integer or null", "", "0-based index of the rule in `faults` that applied."),
   f("faultAfterTokens", "integer or null", "tokens", "In-stream faults, resets and stalls: output tokens the rule asked to send first."),
   f("tokensBeforeFault", "integer or null", "tokens", "Output tokens actually written before the fault."),
-  f("chunksBeforeFault", "integer or null", "", "Text-carrying deltas actually written before the fault (what the client can count)."),
+  f("chunksBeforeFault", "integer or null", "", "Text-carrying deltas actually written before the fault; after a reset the client may have received fewer (TCP drops unread data)."),
   f("faultDelayMs", "number or null", "emulated ms", "`slowFirstByte`: extra delay added before the first byte."),
   f("inputTokens", "integer or null", "tokens", "`usage.inputTokens`: prompt tokens neither read from nor written to the prompt cache (CountTokens: the count)."),
   f("outputTokens", "integer or null", "tokens", "Output tokens written (`usage.outputTokens` on success)."),
