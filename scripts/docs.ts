@@ -1,14 +1,15 @@
-// Regenerates the parts of README.md that come from code (the requests.csv column reference).
+// Regenerates the parts of README.md that come from code (the requests.csv column reference, the emulator ground truth).
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { withColumnReference } from "../lib/column-reference";
+import { withGroundTruthReference } from "../lib/emulator/ground-truth-fields";
 
 const file = join(__dirname, "..", "README.md");
 const before = readFileSync(file, "utf8");
-const after = withColumnReference(before);
+const after = withGroundTruthReference(withColumnReference(before));
 if (after !== before) {
   writeFileSync(file, after);
-  console.log("README.md: column reference updated");
+  console.log("README.md: generated references updated");
 } else {
   console.log("README.md: up to date");
 }

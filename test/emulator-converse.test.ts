@@ -85,4 +85,20 @@ describe("Converse and ConverseStream through the real SDK", () => {
       assert.equal(a.usage?.inputTokens, b.usage?.inputTokens);
     });
   });
+
+  it("resolves inference-profile and foundation-model ARNs (the SDK percent-encodes their ':' and '/')", async () => {
+    await withEmulator({ timeScale: 0.01 }, async (emulator, client) => {
+      const c = client("http2");
+      const profileArn = "arn:aws:bedrock:us-east-2:123456789012:inference-profile/us.anthropic.claude-3-5-haiku-20241022-v1:0";
+      const modelArn = "arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-3-5-haiku-20241022-v1:0";
+      await c.send(new ConverseCommand({ modelId: profileArn, messages: userMessage(), inferenceConfig: { maxTokens: 3 } }));
+      await client("http1", { region: "us-west-2" }).send(new ConverseCommand({ modelId: modelArn, messages: userMessage(), inferenceConfig: { maxTokens: 3 } }));
+      const [a, b] = emulator.groundTruth.entries();
+      assert.equal(a?.modelIdAsked, profileArn);
+      assert.equal(a?.geography, "us");
+      assert.equal(b?.modelIdAsked, modelArn);
+      assert.equal(b?.geography, null);
+      assert.ok([a, b].every((e) => e?.modelId === "anthropic.claude-3-5-haiku-20241022-v1:0" && e.outcome === "success"));
+    });
+  });
 });

@@ -98,26 +98,27 @@ describe("in-stream exceptions", () => {
 
 describe("transport faults", () => {
   it("a connection reset mid-stream fails the HTTP/1.1 stream with ECONNRESET", async () => {
-    await withEmulator({ timeScale: 0.01, faults: [{ kind: "connectionReset", rate: 1, afterTokens: 10 }] }, async (emulator, client) => {
+    await withEmulator({ timeScale: 0.1, faults: [{ kind: "connectionReset", rate: 1, afterTokens: 10 }] }, async (emulator, client) => {
       const out = await stream(client("http1"));
       const result = await drain(out.stream);
       assert.equal(result.error?.["code"], "ECONNRESET");
       const truth = emulator.groundTruth.byRequestId(out.$metadata.requestId!)!;
       assert.equal(truth.outcome, "reset");
-      assert.equal(truth.chunksBeforeFault, result.deltas);
+      // A TCP reset drops data the client had not read yet: it may see fewer deltas than were written.
+      assert.ok(result.deltas > 0 && result.deltas <= truth.chunksBeforeFault!, `${result.deltas} of ${truth.chunksBeforeFault} deltas`);
     });
   });
 
   it("a connection reset mid-stream ends the SDK's HTTP/2 stream early and silently: no metadata event", async () => {
     // This is the SDK's behaviour (NodeHttp2Handler), not the emulator's: a benchmark must treat a stream without
     // `metadata` as failed.
-    await withEmulator({ timeScale: 0.01, faults: [{ kind: "connectionReset", rate: 1, afterTokens: 10 }] }, async (emulator, client) => {
+    await withEmulator({ timeScale: 0.1, faults: [{ kind: "connectionReset", rate: 1, afterTokens: 10 }] }, async (emulator, client) => {
       const out = await stream(client("http2"));
       const result = await drain(out.stream);
       assert.equal(result.metadata, false);
       const truth = emulator.groundTruth.byRequestId(out.$metadata.requestId!)!;
       assert.equal(truth.outcome, "reset");
-      assert.equal(truth.chunksBeforeFault, result.deltas);
+      assert.ok(result.deltas > 0 && result.deltas <= truth.chunksBeforeFault!, `${result.deltas} of ${truth.chunksBeforeFault} deltas`);
       assert.ok(truth.plannedOutputTokens! > truth.tokensBeforeFault!);
     });
   });

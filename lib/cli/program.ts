@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { VERSION } from "../version";
 import { registerDemoCommand } from "./demo-command";
+import { registerEmulatorCommand } from "./emulator-command";
 import { registerRunCommand } from "./run-command";
 
 /**
@@ -15,5 +16,6 @@ export function buildProgram(): Command {
     .exitOverride();
   registerRunCommand(program);
   registerDemoCommand(program);
+  registerEmulatorCommand(program);
   return program;
 }

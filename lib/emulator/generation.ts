@@ -2,12 +2,12 @@ import { checkCachePoints, type CacheUsage, type PromptCache } from "./caching";
 import { countPromptTokens, type PromptTokens } from "./conversation";
 import { BedrockError } from "./errors";
 import type { GenerationRequest } from "./generation-request";
-import { drawDecodeRate, drawOutputLength, drawTtft, planChunks, type ChunkTiming, type LatencyContext } from "./latency-model";
+import { ChunkSchedule, drawDecodeRate, drawOutputLength, drawTtft, type LatencyContext } from "./latency-model";
 import type { ResolvedModel } from "./model-resolver";
 import type { PerformanceLatency, ProfilesDocument, ServiceTierName } from "./profiles";
 import type { QuotaLease, QuotaManager } from "./quotas";
 import type { RandomSource } from "./random";
-import { generateTokens } from "./text-generator";
+import { TokenText } from "./text-generator";
 
 /**
  * What one admitted request will produce and when: served configuration, token counts, TTFT, chunk timing and text.
@@ -32,10 +32,10 @@ export interface GenerationPlan {
   emulatedQueueMs: number;
   /** Emulated TTFT (queue + model latency). */
   emulatedTtftMs: number;
-  /** Chunks of the answer; offsets are emulated ms after the first chunk. */
-  chunks: ChunkTiming[];
-  /** Token i's text is `pieces[i]`. */
-  pieces: string[];
+  /** Chunks of the answer, drawn as they are written; offsets are emulated ms after the first chunk. */
+  chunks: ChunkSchedule;
+  /** The answer's text, drawn as it is written. */
+  text: TokenText;
   /** Frees the quota reservation; call once with the output tokens actually produced. */
   lease: QuotaLease;
 }
@@ -87,7 +87,16 @@ export function quotaKey(resolved: ResolvedModel): string {
  * Admits a checked request against its quotas (RPM, TPM, concurrency), picks the served latency configuration, applies
  * the prompt cache, and draws latencies, length and text. A refusal is returned as the Bedrock error to send.
  */
-export function planGeneration(checked: CheckedRequest, deps: PlannerDeps, random: RandomSource, extraTtftMs = 0): GenerationPlan | BedrockError {
+/** Independent random streams of one request, so lazily drawn chunks and text never shift the other draws. */
+export interface GenerationRandom {
+  /** Latency, length and padding draws. */
+  request: RandomSource;
+  chunks: RandomSource;
+  text: RandomSource;
+}
+
+export function planGeneration(checked: CheckedRequest, deps: PlannerDeps, randoms: GenerationRandom, extraTtftMs = 0): GenerationPlan | BedrockError {
+  const random = randoms.request;
   const { request, resolved, tokens, maxTokens } = checked;
   const model = resolved.profile;
   const reserved = tokens.total + maxTokens;
@@ -128,8 +137,8 @@ export function planGeneration(checked: CheckedRequest, deps: PlannerDeps, rando
   const ttft = drawTtft(context, tokens.total - cache.cacheReadInputTokens, cache.cacheReadInputTokens, random);
   const rate = drawDecodeRate(context, random);
   const length = drawOutputLength(model, maxTokens, random);
-  const chunks = planChunks(length.tokens, model.chunking, rate, latency.decode.chunkJitterSigma, random);
-  const pieces = generateTokens(length.tokens, random);
+  const chunks = new ChunkSchedule(length.tokens, model.chunking, rate, latency.decode.chunkJitterSigma, randoms.chunks);
+  const text = new TokenText(length.tokens, randoms.text);
   return {
     resolved,
     performanceServed,
@@ -145,13 +154,15 @@ export function planGeneration(checked: CheckedRequest, deps: PlannerDeps, rando
     emulatedQueueMs: ttft.queueMs,
     emulatedTtftMs: ttft.ttftMs + extraTtftMs,
     chunks,
-    pieces,
+    text,
     lease: admitted,
   };
 }
 
-/** Emulated ms from the first chunk to the last. */
-export function generationSpanMs(plan: Pick<GenerationPlan, "chunks">): number {
-  const last = plan.chunks[plan.chunks.length - 1];
-  return last === undefined ? 0 : last.offsetMs;
+/** Emulated ms from the first chunk to the last, drawing the remaining chunks (for responses written in one piece). */
+export function drawGenerationSpanMs(plan: Pick<GenerationPlan, "chunks">): number {
+  while (plan.chunks.advance()) {
+    // only the last offset matters
+  }
+  return Math.max(0, plan.chunks.offsetMs);
 }

@@ -77,7 +77,7 @@ export interface GroundTruthEntry {
   faultRule: number | null;
   /** In-stream faults, resets and stalls: output tokens the rule asked to send first. */
   faultAfterTokens: number | null;
-  /** Output tokens and text-carrying deltas actually written before the fault (in-stream faults, resets, stalls). */
+  /** Output tokens and text-carrying deltas actually written before the fault (in-stream faults, resets, stalls); after a reset the client may have received fewer. */
   tokensBeforeFault: number | null;
   chunksBeforeFault: number | null;
   /** `slowFirstByte`: the extra emulated delay added before the first byte. */

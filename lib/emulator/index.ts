@@ -34,3 +34,5 @@ export {
   type ServiceTierName,
 } from "./profiles";
 export { decodeEventStream, type DecodedFrame } from "./event-stream";
+export { modelCatalogue, type CatalogueEntry } from "./catalogue";
+export { GROUND_TRUTH_FIELDS, groundTruthFieldsMarkdown, type GroundTruthField } from "./ground-truth-fields";

@@ -17,7 +17,8 @@ export interface ResolvedModel {
   quotas: ModelProfile["quotas"];
 }
 
-const GEOGRAPHY_REGIONS: Readonly<Record<ProfileGeography, (region: string) => boolean>> = {
+/** Source regions each cross-region inference-profile geography serves. */
+export const GEOGRAPHY_REGIONS: Readonly<Record<ProfileGeography, (region: string) => boolean>> = {
   us: (r) => /^us-(east|west)-\d$/.test(r),
   eu: (r) => r.startsWith("eu-"),
   apac: (r) => r.startsWith("ap-"),

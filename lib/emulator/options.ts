@@ -134,7 +134,12 @@ export function parseEmulatorOptions(raw: unknown, source: string, fieldPrefix =
 
 /** Fault rules alone (a `--faults` file holding a JSON list), validated the same way; fields read `[0].rate`. */
 export function parseFaultRules(raw: unknown, source: string): FaultRule[] {
-  return (parseEmulatorOptions({ faults: raw }, source, "").faults ?? []).map((rule) => rule);
+  const parsed = z.array(faultRuleSchema, { error: "a list of fault rules" }).safeParse(raw);
+  if (!parsed.success) {
+    const problems = problemsFromIssues(parsed.error.issues, raw, { file: source }, (shape) => (shape === "[]" ? Object.keys(faultRuleSchema.shape) : []));
+    throw new EmulatorOptionsError(`Fault rules in ${source} are invalid: ${problems.length} problem${problems.length === 1 ? "" : "s"}`, problems);
+  }
+  return parsed.data.map((rule) => Object.freeze({ ...rule }) as FaultRule);
 }
 
 /** Options with every default applied, validated, frozen: what the running emulator uses. */

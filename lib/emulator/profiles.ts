@@ -116,6 +116,10 @@ export const profilesDocumentSchema = z.strictObject({
     flex: tierBehaviourSchema,
     reserved: tierBehaviourSchema,
   }),
+  /**
+   * Seconds of quota an idle bucket holds: a burst of that much passes at once. Under overload,
+   * `perMinute × (1 + quotaBurstSeconds / 60)` pass in the first minute and `perMinute` in each later one.
+   */
   quotaBurstSeconds: positive,
   models: z.array(modelProfileSchema).min(1),
 });

@@ -4,7 +4,7 @@ import { identifyCaller } from "./caller";
 import type { EmulatorClock } from "./clock";
 import { BedrockError, ERROR_MESSAGES, type BedrockErrorName } from "./errors";
 import type { FaultPlanner, OperationName, PlannedFault } from "./faults";
-import { checkGenerationRequest, generationSpanMs, planGeneration, type CheckedRequest, type GenerationPlan } from "./generation";
+import { checkGenerationRequest, drawGenerationSpanMs, planGeneration, type CheckedRequest, type GenerationPlan } from "./generation";
 import type { GenerationRequest } from "./generation-request";
 import { newGroundTruthEntry, type GroundTruth, type GroundTruthEntry, type RequestOutcome } from "./ground-truth";
 import { BodyTooLargeError, MAX_BODY_BYTES, type Exchange, type OutgoingHeaders } from "./http-exchange";
@@ -221,8 +221,13 @@ export class RequestHandler {
     fault: PlannedFault | undefined,
   ): void {
     const random = RandomSource.derive(this.ctx.seed, "request", entry.ordinal);
+    const randoms = {
+      request: random,
+      chunks: RandomSource.derive(this.ctx.seed, "chunks", entry.ordinal),
+      text: RandomSource.derive(this.ctx.seed, "text", entry.ordinal),
+    };
     const extraTtftMs = fault?.kind === "slowFirstByte" ? fault.delayMs : 0;
-    const planned = planGeneration(checked, this.ctx, random, extraTtftMs);
+    const planned = planGeneration(checked, this.ctx, randoms, extraTtftMs);
     if (planned instanceof BedrockError) {
       this.sendError(exchange, entry, planned, "quota");
       return;
@@ -275,16 +280,17 @@ export class RequestHandler {
       exchange,
       entry,
       fault,
-      plan.emulatedTtftMs + generationSpanMs(plan),
+      plan.emulatedTtftMs + drawGenerationSpanMs(plan),
       (latencyMs) => {
         entry.outputTokens = plan.outputTokens;
         entry.stopReason = plan.stopReason;
         entry.reportedLatencyMs = latencyMs;
+        const text = plan.text.take(plan.outputTokens);
         if (native === undefined) {
-          const json = Buffer.from(JSON.stringify(converseResponseBody(plan, latencyMs, cacheRequested)));
+          const json = Buffer.from(JSON.stringify(converseResponseBody(plan, text, latencyMs, cacheRequested)));
           return { headers: jsonHeaders(entry.requestId, json), body: json };
         }
-        const json = Buffer.from(JSON.stringify(native.response(nativeResult(plan, cacheRequested, random), plan.pieces.join(""))));
+        const json = Buffer.from(JSON.stringify(native.response(nativeResult(plan, cacheRequested, random), text)));
         return { headers: invokeResponseHeaders(plan, entry.requestId, latencyMs, cacheRequested, json), body: json };
       },
       release,
@@ -355,7 +361,7 @@ export class RequestHandler {
       exchange.end(response.body);
       entry.httpStatus = 200;
       finish("success", plan?.outputTokens ?? 0);
-    });
+    }, { precise: true });
     this.inFlight.add(item);
   }
 

@@ -61,7 +61,6 @@ export class StreamDriver {
   private readonly o: StreamDriverOptions;
   private readonly firstDueMs: number;
   private readonly pendingFault: PendingFault | undefined;
-  private next = 0;
   private tokensSent = 0;
   private task: ScheduledTask | undefined;
   private stalled = false;
@@ -79,7 +78,7 @@ export class StreamDriver {
 
   start(): void {
     this.o.exchange.onEarlyClose(this.onEarlyClose);
-    this.task = this.o.scheduler.at(this.firstDueMs, this.step);
+    this.task = this.o.scheduler.at(this.firstDueMs, this.step, { precise: true });
   }
 
   /** Ends the response now (emulator closing): outcome `server-closed` unless it already ended. */
@@ -104,18 +103,15 @@ export class StreamDriver {
       this.fail(fault, []);
       return;
     }
-    const index = this.next++;
-    const chunk = plan.chunks[index];
-    const frames: Uint8Array[] = index === 0 ? format.start() : [];
-    if (chunk !== undefined) {
-      const from = this.tokensSent;
-      this.tokensSent += chunk.tokens;
-      let text = "";
-      for (let t = from; t < this.tokensSent; t++) text += plan.pieces[t];
-      frames.push(format.delta(text, this.tokensSent, index === 0));
+    const chunks = plan.chunks;
+    const first = chunks.index < 0;
+    const frames: Uint8Array[] = first ? format.start() : [];
+    if (chunks.advance()) {
+      this.tokensSent += chunks.tokens;
+      frames.push(format.delta(plan.text.take(chunks.tokens), this.tokensSent, first));
       entry.chunkCount++;
     }
-    const last = this.next >= plan.chunks.length;
+    const last = chunks.last;
     if (last && fault !== undefined) {
       this.fail(fault, frames);
       return;
@@ -126,14 +122,13 @@ export class StreamDriver {
       frames.push(...format.end(Math.round(nowMs - entry.receivedMs), Math.round(firstByte - entry.receivedMs)));
       entry.reportedLatencyMs = Math.round(nowMs - entry.receivedMs);
     }
-    this.send(frames, index === 0);
+    this.send(frames, first);
     if (last) {
       exchange.end();
       this.finish("success");
       return;
     }
-    const following = plan.chunks[this.next];
-    this.task = this.o.scheduler.at(this.firstDueMs + (following ? following.offsetMs : 0) * this.o.timeScale, this.step);
+    this.task = this.o.scheduler.at(this.firstDueMs + chunks.nextOffsetMs * this.o.timeScale, this.step);
   };
 
   private send(frames: Uint8Array[], first: boolean): void {
@@ -155,8 +150,9 @@ export class StreamDriver {
     const { exchange, entry, format } = this.o;
     entry.tokensBeforeFault = this.tokensSent;
     entry.chunksBeforeFault = entry.chunkCount;
+    const first = entry.chunkCount === 1 && frames.length > 0;
     if (!("exceptionType" in fault) && fault.kind === "connectionReset") {
-      this.send(frames, this.next === 1);
+      this.send(frames, first);
       exchange.reset();
       entry.errorClass = "ConnectionReset";
       entry.errorMessage = "The emulator reset the connection (injected connectionReset fault).";
@@ -165,7 +161,7 @@ export class StreamDriver {
       return;
     }
     if (!("exceptionType" in fault)) {
-      this.send(frames, this.next === 1);
+      this.send(frames, first);
       this.stalled = true;
       entry.errorClass = "Stalled";
       entry.errorMessage = "The emulator stopped writing and never ended the response (injected stall fault).";
@@ -174,7 +170,7 @@ export class StreamDriver {
     }
     const message = STREAM_EXCEPTION_MESSAGES[fault.exceptionType];
     frames.push(format.exception(fault.exceptionType, message));
-    this.send(frames, this.next === 1);
+    this.send(frames, first);
     exchange.end();
     entry.errorClass = STREAM_EXCEPTION_CLASS[fault.exceptionType];
     entry.errorMessage = message;

@@ -33,9 +33,9 @@ export function tokenUsage(plan: GenerationPlan, outputTokens: number, cacheRequ
   return usage;
 }
 
-export function converseResponseBody(plan: GenerationPlan, latencyMs: number, cacheRequested: boolean): unknown {
+export function converseResponseBody(plan: GenerationPlan, text: string, latencyMs: number, cacheRequested: boolean): unknown {
   return {
-    output: { message: { role: "assistant", content: [{ text: plan.pieces.join("") }] } },
+    output: { message: { role: "assistant", content: [{ text }] } },
     stopReason: plan.stopReason,
     usage: tokenUsage(plan, plan.outputTokens, cacheRequested),
     metrics: { latencyMs },
