@@ -9,6 +9,7 @@
  * a duration bound or the budget cap stops scheduling and lets the calls in flight finish.
  */
 
+import { setMaxListeners } from "node:events";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ClientPool, type TransportDescription } from "./bedrock-clients";
@@ -273,6 +274,8 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
 
   // Stopping: the caller's abort (in-flight calls aborted), a duration bound or the budget (in-flight calls finish).
   const inFlightAbort = new AbortController();
+  // Every call in flight listens to it (and may while it waits for the send gate): not a leak.
+  setMaxListeners(2 * experiment.concurrency + 16, inFlightAbort.signal);
   let stopReason: StopReason | null = null;
   let fatal: unknown = null;
   const counter = new ProgressCounter(schedule.length, previousRecords, () => clock.now());

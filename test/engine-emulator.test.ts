@@ -14,7 +14,7 @@ import { runExperiment, type RunOutcome } from "../lib/runner";
 import type { RunManifest } from "../lib/run-manifest";
 import type { RunEvent } from "../lib/run-progress";
 import { constantPacer } from "../lib/schedule";
-import { eventually, withEmulator } from "./helpers/emulator";
+import { eventually, profilesWith, withEmulator } from "./helpers/emulator";
 import { withTempDir, writeJsonl } from "./helpers/temp-dir";
 
 const AWS_SAMPLE = join(__dirname, "fixtures", "datasets", "aws-notebook-dummy-prompts.jsonl");
@@ -43,9 +43,14 @@ const ms = (values: number[], p: number) => quantile(values, p);
  * monotonic clock the run and the emulator share: request leg (send() → headers received by the emulator) and
  * response leg (first delta written by the emulator → first token seen by the engine).
  */
+/** Quotas out of the way: these tests measure timing, not throttling (quotas count in emulated time). */
+const UNTHROTTLED = profilesWith("amazon.nova-micro-v1:0", (m) => {
+  m.quotas = { requestsPerMinute: 1_000_000, tokensPerMinute: 1_000_000_000, maxConcurrency: 10_000 };
+});
+
 async function accuracy(t: TestContext, handler: "http2" | "http1", concurrency: number, count: number, timeScale: number) {
   return withTempDir((dir) =>
-    withEmulator({ seed: 11, timeScale }, async (emulator) => {
+    withEmulator({ seed: 11, timeScale, profiles: UNTHROTTLED }, async (emulator) => {
       const dataset = writeJsonl(dir, "micro.jsonl", [MICRO]);
       const outcome = await runExperiment({
         dataset,
