@@ -3,6 +3,7 @@
  * estimated before anything is sent, so a run above its budget cap is refused.
  */
 
+import { formatUsd } from "./number-format";
 import type { PriceTable } from "./pricing";
 import { priceFor } from "./pricing";
 import type { Scenario } from "./scenarios";
@@ -160,7 +161,7 @@ export function assertWithinBudget(estimate: CostEstimate, maxCostUsd: number | 
   if (maxCostUsd === null) return;
   if (estimate.unpricedRequests > 0) {
     throw new BudgetExceededError(
-      `cannot check the budget of $${maxCostUsd}: ${estimate.unpricedRequests} planned request(s) use models without a price ` +
+      `cannot check the budget of ${formatUsd(maxCostUsd)}: ${estimate.unpricedRequests} planned request(s) use models without a price ` +
         `(${estimate.unpricedModels.join(", ")}); add them to the pricing table, or remove maxCostUsd`,
       estimate,
       maxCostUsd,
@@ -168,7 +169,7 @@ export function assertWithinBudget(estimate: CostEstimate, maxCostUsd: number | 
   }
   if (estimate.totalUsd > maxCostUsd) {
     throw new BudgetExceededError(
-      `estimated cost $${estimate.totalUsd.toFixed(4)} for ${estimate.requests} requests exceeds the budget cap maxCostUsd $${maxCostUsd}; ` +
+      `estimated cost ${formatUsd(estimate.totalUsd)} for ${estimate.requests} requests exceeds the budget cap maxCostUsd ${formatUsd(maxCostUsd)}; ` +
         "lower invocations/repeats, or raise maxCostUsd (--max-cost)",
       estimate,
       maxCostUsd,

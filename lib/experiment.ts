@@ -8,6 +8,7 @@ import { randomInt } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
+import { EmulatorOptionsError, parseEmulatorOptions } from "./emulator/options";
 import { ExperimentConfigError, type InputProblem, describeValue, problemsFromIssues } from "./input-error";
 
 export const TARGETS = ["emulator", "aws"] as const;
@@ -151,7 +152,9 @@ const experimentSchema = z.strictObject({
     .string({ error: 'an http(s) URL such as "http://127.0.0.1:4010"' })
     .regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, { error: 'an http(s) URL such as "http://127.0.0.1:4010"' })
     .optional(),
-  emulator: z.record(z.string(), z.unknown(), { error: "an object of emulator options (seed, timeScale, profiles, faults, …)" }).optional(),
+  emulator: z
+    .record(z.string(), z.unknown(), { error: "an object of emulator options (seed, timeScale, profiles, faults, …)" })
+    .optional(),
 });
 
 type RawExperiment = z.infer<typeof experimentSchema>;
@@ -194,6 +197,14 @@ function contradictions(raw: RawExperiment, file: string): InputProblem[] {
   }
   if (raw.emulator !== undefined && raw.endpoint !== undefined) {
     at("emulator", raw.emulator, "no emulator options with an \"endpoint\" (the emulator there is already configured)");
+  }
+  if (raw.emulator !== undefined && target === "emulator") {
+    try {
+      parseEmulatorOptions(raw.emulator, file, "emulator");
+    } catch (err) {
+      if (!(err instanceof EmulatorOptionsError)) throw err;
+      problems.push(...err.problems);
+    }
   }
   return problems;
 }
@@ -248,8 +259,16 @@ export function parseExperiment(value: unknown, source = "experiment configurati
   } satisfies Experiment) as Experiment;
 }
 
-/** Reads and validates an experiment JSON file. JSON syntax errors name the line and column. */
+/** Reads and validates an experiment JSON file. JSON syntax errors name the line. */
 export function loadExperiment(file: string): Experiment {
+  return parseExperiment(readExperimentFile(file), resolve(file));
+}
+
+/**
+ * Reads an experiment JSON file without validating it (to apply overrides, e.g. CLI flags, before the one validation:
+ * defaults that depend on other fields, such as the open-loop concurrency, are then resolved from the merged object).
+ */
+export function readExperimentFile(file: string): Record<string, unknown> {
   const path = resolve(file);
   let textContent: string;
   try {
@@ -272,7 +291,12 @@ export function loadExperiment(file: string): Experiment {
       { file: path, ...(line === undefined ? {} : { line }), field: "", value: "", expected: `valid JSON (${message})` },
     ]);
   }
-  return parseExperiment(value, path);
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new ExperimentConfigError(`Experiment configuration ${path} is invalid`, [
+      { file: path, field: "", value: describeValue(value), expected: "a JSON object" },
+    ]);
+  }
+  return value as Record<string, unknown>;
 }
 
 /**

@@ -52,11 +52,14 @@ export interface PriceTable {
   readonly prices: readonly ModelPrice[];
 }
 
-const price = z
-  .string()
-  .regex(/^\d+(\.\d+)?([eE]-?\d+)?$/, { error: "a price in USD per 1,000 tokens (a number ≥ 0, e.g. 0.003)" });
-const optionalPrice = z.union([z.literal(""), price], { error: "empty, or a price in USD per 1,000 tokens (a number ≥ 0)" });
-const multiplier = z.union([z.literal(""), z.string().regex(/^\d+(\.\d+)?$/)], { error: "empty, or a multiplier > 0 (e.g. 1.75)" });
+const PRICE_EXPECTED = "a price in USD per 1,000 tokens (a number ≥ 0, e.g. 0.003)";
+const price = z.string({ error: PRICE_EXPECTED }).regex(/^\d+(\.\d+)?([eE]-?\d+)?$/, { error: PRICE_EXPECTED });
+const OPTIONAL_PRICE_EXPECTED = "empty, or a price in USD per 1,000 tokens (a number ≥ 0)";
+const optionalPrice = z
+  .string({ error: OPTIONAL_PRICE_EXPECTED })
+  .regex(/^(\d+(\.\d+)?([eE]-?\d+)?)?$/, { error: OPTIONAL_PRICE_EXPECTED });
+const MULTIPLIER_EXPECTED = "empty, or a multiplier > 0 (e.g. 1.75)";
+const multiplier = z.string({ error: MULTIPLIER_EXPECTED }).regex(/^(\d+(\.\d+)?)?$/, { error: MULTIPLIER_EXPECTED });
 
 const rowSchema = z.strictObject({
   model_pattern: z
@@ -70,7 +73,9 @@ const rowSchema = z.strictObject({
   optimized_output_per_1k: optionalPrice,
   priority_multiplier: multiplier,
   flex_multiplier: multiplier,
-  as_of: z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, { error: "a date YYYY-MM-DD (or YYYY-MM)" }),
+  as_of: z
+    .string({ error: "a date YYYY-MM-DD (or YYYY-MM)" })
+    .regex(/^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/, { error: "a date YYYY-MM-DD (or YYYY-MM)" }),
   source: z.string(),
 });
 
@@ -101,36 +106,32 @@ export function parsePricing(text: string, source: string): PriceTable {
   for (const { record, info } of rows) {
     const line = info.lines;
     const parsed = rowSchema.safeParse(record);
-    if (!parsed.success) {
-      problems.push(...problemsFromIssues(parsed.error.issues, record, { file: source, line }, () => PRICING_COLUMNS));
-      continue;
-    }
-    const r = parsed.data;
+    if (!parsed.success) problems.push(...problemsFromIssues(parsed.error.issues, record, { file: source, line }, () => PRICING_COLUMNS));
+    // Cross-column checks run on the cells even when another cell is invalid, so every problem is reported at once.
+    const cell = (column: (typeof PRICING_COLUMNS)[number]): string => (typeof record[column] === "string" ? record[column] : "");
     for (const column of ["priority_multiplier", "flex_multiplier"] as const) {
-      if (r[column] !== "" && Number(r[column]) <= 0) {
-        problems.push({ file: source, line, field: column, value: describeValue(r[column]), expected: "empty, or a multiplier > 0" });
+      if (/^\d+(\.\d+)?$/.test(cell(column)) && Number(cell(column)) <= 0) {
+        problems.push({ file: source, line, field: column, value: describeValue(cell(column)), expected: "empty, or a multiplier > 0" });
       }
     }
-    if ((r.optimized_input_per_1k === "") !== (r.optimized_output_per_1k === "")) {
-      problems.push({
-        file: source,
-        line,
-        field: r.optimized_input_per_1k === "" ? "optimized_input_per_1k" : "optimized_output_per_1k",
-        value: "",
-        expected: "both optimized prices, or neither",
-      });
+    if ((cell("optimized_input_per_1k") === "") !== (cell("optimized_output_per_1k") === "")) {
+      const missing = cell("optimized_input_per_1k") === "" ? "optimized_input_per_1k" : "optimized_output_per_1k";
+      problems.push({ file: source, line, field: missing, value: "", expected: "both optimized prices, or neither" });
     }
-    const previous = firstLine.get(r.model_pattern);
-    if (previous !== undefined) {
+    const pattern = cell("model_pattern");
+    const previous = firstLine.get(pattern);
+    if (pattern !== "" && previous !== undefined) {
       problems.push({
         file: source,
         line,
         field: "model_pattern",
-        value: describeValue(r.model_pattern),
+        value: describeValue(pattern),
         expected: `a pattern not already priced (line ${previous} prices it)`,
       });
     }
-    firstLine.set(r.model_pattern, line);
+    if (pattern !== "" && previous === undefined) firstLine.set(pattern, line);
+    if (!parsed.success) continue;
+    const r = parsed.data;
     prices.push(
       Object.freeze({
         modelPattern: r.model_pattern,

@@ -41,7 +41,7 @@ export interface RequestRecord {
   sendOffsetMs: number;
   /** Time spent waiting for a concurrency slot we impose (not service latency). */
   queueWaitMs: number;
-  /** Open loop: actual send − scheduled send. 0 in closed loop. */
+  /** Open loop: actual send − scheduled send (includes `queueWaitMs`). 0 in closed loop. */
   scheduleLagMs: number;
   /** First `contentBlockDelta` with non-empty text − start. Empty when none arrived. */
   ttftMs: number | null;
@@ -120,18 +120,18 @@ export const RECORD_COLUMNS: readonly ColumnSpec[] = Object.freeze([
   col("scheduledOffsetMs", "number", false, "ms", "When the request was due, from run start (monotonic)."),
   col("sendOffsetMs", "number", false, "ms", "When send() was called, from run start (monotonic)."),
   col("queueWaitMs", "number", false, "ms", "Wait for a concurrency slot imposed by the client; not service latency."),
-  col("scheduleLagMs", "number", false, "ms", "Open loop: actual send minus scheduled send."),
+  col("scheduleLagMs", "number", false, "ms", "Open loop: actual send minus scheduled send (includes queueWaitMs); 0 in closed loop."),
   col("ttftMs", "number", true, "ms", "Time to first token: first contentBlockDelta with text minus start."),
   col("totalMs", "number", true, "ms", "Time to last byte: end of the event stream minus start (failures: until the error)."),
-  col("generationMs", "number", true, "ms", "totalMs minus ttftMs."),
+  col("generationMs", "number", true, "ms", "totalMs minus ttftMs (successes only, like the rates below)."),
   col("outputTokensPerSecond", "number", true, "tokens/s", "Decode rate: outputTokens / (generationMs/1000)."),
   col("outputTokensPerSecondE2E", "number", true, "tokens/s", "outputTokens / (totalMs/1000), the AWS notebook's OTPS."),
   col("interTokenLatencyMs", "number", true, "ms", "generationMs / (outputTokens - 1)."),
   col("serverLatencyMs", "number", true, "ms", "metadata.metrics.latencyMs reported by the server."),
   col("inputTokens", "integer", true, "tokens", "usage.inputTokens."),
   col("outputTokens", "integer", true, "tokens", "usage.outputTokens."),
-  col("cacheReadInputTokens", "integer", true, "tokens", "usage.cacheReadInputTokens."),
-  col("cacheWriteInputTokens", "integer", true, "tokens", "usage.cacheWriteInputTokens."),
+  col("cacheReadInputTokens", "integer", true, "tokens", "usage.cacheReadInputTokens (0 when usage arrived without it)."),
+  col("cacheWriteInputTokens", "integer", true, "tokens", "usage.cacheWriteInputTokens (0 when usage arrived without it)."),
   col("chunkCount", "integer", false, "", "contentBlockDelta events that carried text."),
   col("maxTokens", "integer", true, "tokens", "inferenceConfig.maxTokens as sent."),
   col("temperature", "number", true, "", "inferenceConfig.temperature as sent."),
@@ -140,13 +140,13 @@ export const RECORD_COLUMNS: readonly ColumnSpec[] = Object.freeze([
   col("status", "string", false, "", "success, error, timeout or aborted."),
   col("errorClass", "string", false, "", "Error class (ThrottlingException, ModelStreamErrorException, TimeoutError, …)."),
   col("errorMessage", "string", false, "", "Error message."),
-  col("faultSide", "string", false, "", "Where a failure happened: before-stream, mid-stream or client."),
-  col("chunksBeforeFault", "integer", true, "", "Mid-stream faults: contentBlockDelta chunks with text received before the fault (Bedrock sends no usage after a fault, so tokens are not known)."),
-  col("httpStatus", "integer", true, "", "HTTP status of the response (errors before the stream; 200 otherwise)."),
-  col("attempts", "integer", false, "", "SDK attempts ($metadata.attempts)."),
+  col("faultSide", "string", false, "", "Where a failure happened: before-stream (no response event yet: an error response, or a timeout/abort while waiting), mid-stream (after the stream started), client (no HTTP response at all: connection refused, DNS, credentials)."),
+  col("chunksBeforeFault", "integer", true, "", "Mid-stream failures (faults, timeouts, aborts): contentBlockDelta chunks with text received before it (Bedrock sends no usage after a fault, so tokens are not known)."),
+  col("httpStatus", "integer", true, "", "HTTP status of the response: the error's before the stream, 200 once the stream started; empty when no response arrived."),
+  col("attempts", "integer", false, "", "SDK attempts ($metadata.attempts; 1 when the SDK reported none, e.g. a client-side failure)."),
   col("retryDelayMs", "number", false, "ms", "Total SDK retry delay ($metadata.totalRetryDelay)."),
   col("requestId", "string", false, "", "x-amzn-requestid of the (last) attempt."),
-  col("costUsd", "number", true, "USD", "Estimated cost from usage and datasets/pricing.csv."),
+  col("costUsd", "number", true, "USD", "Cost from usage and the pricing table, at the served performance config and tier (empty without usage or price)."),
   col("responseChars", "integer", false, "", "Characters of response text received."),
 ]);
 

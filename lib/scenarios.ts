@@ -97,14 +97,18 @@ const text = (what: string) => {
   return z.string({ error }).min(1, { error });
 };
 
+const TAG_EXPECTED = "a tag of 1–64 characters without ';' or line breaks";
+
+const CONTENT_EXPECTED = 'message content: a non-empty string, or a non-empty array of {"text": "…"} blocks';
+
 const contentSchema = z.union(
   [
-    z.string().min(1),
+    z.string({ error: CONTENT_EXPECTED }).min(1, { error: CONTENT_EXPECTED }),
     z
-      .array(z.strictObject({ text: z.string().min(1) }))
-      .min(1),
+      .array(z.strictObject({ text: z.string({ error: "a non-empty string" }).min(1, { error: "a non-empty string" }) }), { error: CONTENT_EXPECTED })
+      .min(1, { error: CONTENT_EXPECTED }),
   ],
-  { error: 'message content: a non-empty string, or a non-empty array of {"text": "…"} blocks' },
+  { error: CONTENT_EXPECTED },
 );
 
 const messageSchema = z.strictObject({
@@ -133,7 +137,7 @@ const scenarioSchema = z.strictObject({
   temperature: unitInterval().optional(),
   top_p: unitInterval().optional(),
   stop_sequences: z
-    .array(z.string().min(1), { error: "an array of non-empty strings" })
+    .array(z.string({ error: "a non-empty string" }).min(1, { error: "a non-empty string" }), { error: "an array of non-empty strings" })
     .max(2500, { error: "at most 2500 stop sequences" })
     .optional(),
   service_tier: z.enum(SERVICE_TIERS, { error: `one of ${SERVICE_TIERS.map((t) => `"${t}"`).join(", ")}` }).optional(),
@@ -141,7 +145,7 @@ const scenarioSchema = z.strictObject({
     .enum(PROMPT_CACHE_PLACEMENTS, { error: `one of ${PROMPT_CACHE_PLACEMENTS.map((p) => `"${p}"`).join(", ")}` })
     .optional(),
   tags: z
-    .array(z.string().regex(/^[^;\r\n]{1,64}$/), { error: "an array of tags (1–64 characters, no ';' or line breaks)" })
+    .array(z.string({ error: TAG_EXPECTED }).regex(/^[^;\r\n]{1,64}$/, { error: TAG_EXPECTED }), { error: `an array of tags, each ${TAG_EXPECTED}` })
     .optional(),
 });
 
@@ -180,7 +184,7 @@ function crossFieldProblems(raw: RawScenario, file: string, line: number): Input
     }
     if (raw.text_prompt !== undefined && roles.length >= 2 && roles[roles.length - 2] === "user") {
       at("text_prompt", raw.text_prompt, 'messages to end with an "assistant" turn when "text_prompt" adds the final user turn');
-    } else if (raw.text_prompt === undefined && roles[roles.length - 1] !== "user") {
+    } else if (raw.text_prompt === undefined && roles[roles.length - 1] !== "user" && roles.length > 1) {
       at(`messages[${roles.length - 1}].role`, raw.messages[roles.length - 1]?.role, 'the conversation to end with a "user" message');
     }
   }

@@ -3,6 +3,8 @@ import { VERSION } from "../version";
 import { registerAnalyzeCommand } from "./analyze-command";
 import { registerDemoCommand } from "./demo-command";
 import { registerReportCommand } from "./report-command";
+import { registerEmulatorCommand } from "./emulator-command";
+import { registerRunCommand } from "./run-command";
 
 /**
  * Builds the `bedrock-bench` command. Each subcommand lives in its own module (`lib/cli/<name>-command.ts`)
@@ -16,6 +18,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerAnalyzeCommand(program);
   registerReportCommand(program);
+  registerRunCommand(program);
   registerDemoCommand(program);
+  registerEmulatorCommand(program);
   return program;
 }

@@ -13,6 +13,18 @@ export interface CacheUsage {
   cacheWriteInputTokens: number;
 }
 
+/** Bedrock's answer to cache points on a model without prompt caching, or too many of them. */
+export function checkCachePoints(model: ModelProfile, count: number): void {
+  if (count === 0) return;
+  const caching = model.promptCaching;
+  if (caching === null) {
+    throw new BedrockError("ValidationException", "You invoked an unsupported model or your request did not allow prompt caching. See the documentation for more information.");
+  }
+  if (count > caching.maxCheckpoints) {
+    throw new BedrockError("ValidationException", `The number of cache points (${count}) exceeds the maximum of ${caching.maxCheckpoints} for this model.`);
+  }
+}
+
 export class PromptCache {
   private readonly expiries = new Map<string, number>();
 
@@ -23,13 +35,8 @@ export class PromptCache {
 
   apply(scope: string, model: ModelProfile, checkpoints: readonly CacheCheckpoint[]): CacheUsage {
     if (checkpoints.length === 0) return { cacheReadInputTokens: 0, cacheWriteInputTokens: 0 };
-    const caching = model.promptCaching;
-    if (caching === null) {
-      throw new BedrockError("ValidationException", "You invoked an unsupported model or your request did not allow prompt caching. See the documentation for more information.");
-    }
-    if (checkpoints.length > caching.maxCheckpoints) {
-      throw new BedrockError("ValidationException", `The number of cache points (${checkpoints.length}) exceeds the maximum of ${caching.maxCheckpoints} for this model.`);
-    }
+    checkCachePoints(model, checkpoints.length);
+    const caching = model.promptCaching as NonNullable<ModelProfile["promptCaching"]>;
     const now = this.now();
     const ttlMs = caching.ttlSeconds * 1000 * this.timeScale;
     const eligible = checkpoints.filter((c) => c.tokens >= caching.minTokens);

@@ -65,6 +65,68 @@ export interface ChunkTiming {
   offsetMs: number;
 }
 
+/**
+ * The chunks of an answer, drawn one at a time as they are written (an in-flight stream holds no plan in memory).
+ * The schedule draws one chunk ahead, so the writer knows when the next chunk is due: after `advance()` returns true,
+ * `tokens` and `offsetMs` describe the current chunk and `nextOffsetMs` the one after it (`last` when there is none).
+ * The draws, in order, are exactly those of `planChunks`.
+ */
+export class ChunkSchedule {
+  /** Tokens of the current chunk. */
+  tokens = 0;
+  /** Emulated ms of the current chunk after the first chunk. */
+  offsetMs = 0;
+  /** Index of the current chunk (−1 before the first `advance()`). */
+  index = -1;
+  private remaining: number;
+  private nextTokens = 0;
+  private nextOffset = 0;
+  private readonly jitterMedian: number;
+
+  constructor(
+    outputTokens: number,
+    private readonly chunking: ModelProfile["chunking"],
+    private readonly tokensPerSecond: number,
+    private readonly jitterSigma: number,
+    private readonly random: RandomSource,
+  ) {
+    this.remaining = outputTokens;
+    this.jitterMedian = Math.exp((-jitterSigma * jitterSigma) / 2);
+    this.drawNext(true);
+  }
+
+  private drawNext(first: boolean): void {
+    if (this.remaining <= 0) {
+      this.nextTokens = 0;
+      return;
+    }
+    const tokens = Math.min(this.remaining, this.random.integer(this.chunking.minTokens, this.chunking.maxTokens));
+    this.nextOffset = first ? 0 : this.offsetMs + ((tokens / this.tokensPerSecond) * 1000) * this.random.logNormal(this.jitterMedian, this.jitterSigma);
+    this.nextTokens = tokens;
+    this.remaining -= tokens;
+  }
+
+  /** Moves to the next chunk; false when the answer is complete. */
+  advance(): boolean {
+    if (this.nextTokens === 0) return false;
+    this.index++;
+    this.tokens = this.nextTokens;
+    this.offsetMs = this.nextOffset;
+    this.drawNext(false);
+    return true;
+  }
+
+  /** True when the current chunk is the last one. */
+  get last(): boolean {
+    return this.nextTokens === 0;
+  }
+
+  /** Emulated offset of the chunk after the current one (the current offset when it is the last). */
+  get nextOffsetMs(): number {
+    return this.nextTokens === 0 ? this.offsetMs : this.nextOffset;
+  }
+}
+
 /** Splits `outputTokens` into chunks and times them relative to the first chunk (offset 0). */
 export function planChunks(
   outputTokens: number,
@@ -73,15 +135,8 @@ export function planChunks(
   jitterSigma: number,
   random: RandomSource,
 ): ChunkTiming[] {
+  const schedule = new ChunkSchedule(outputTokens, chunking, tokensPerSecond, jitterSigma, random);
   const chunks: ChunkTiming[] = [];
-  const jitterMedian = Math.exp((-jitterSigma * jitterSigma) / 2);
-  let remaining = outputTokens;
-  let offsetMs = 0;
-  while (remaining > 0) {
-    const tokens = Math.min(remaining, random.integer(chunking.minTokens, chunking.maxTokens));
-    if (chunks.length > 0) offsetMs += ((tokens / tokensPerSecond) * 1000) * random.logNormal(jitterMedian, jitterSigma);
-    chunks.push({ tokens, offsetMs });
-    remaining -= tokens;
-  }
+  while (schedule.advance()) chunks.push({ tokens: schedule.tokens, offsetMs: schedule.offsetMs });
   return chunks;
 }

@@ -17,7 +17,8 @@ export interface ResolvedModel {
   quotas: ModelProfile["quotas"];
 }
 
-const GEOGRAPHY_REGIONS: Readonly<Record<ProfileGeography, (region: string) => boolean>> = {
+/** Source regions each cross-region inference-profile geography serves. */
+export const GEOGRAPHY_REGIONS: Readonly<Record<ProfileGeography, (region: string) => boolean>> = {
   us: (r) => /^us-(east|west)-\d$/.test(r),
   eu: (r) => r.startsWith("eu-"),
   apac: (r) => r.startsWith("ap-"),
@@ -54,7 +55,11 @@ export class ModelCatalog {
     return this.byId.get(modelId);
   }
 
-  resolve(modelIdAsked: string, region: string): ResolvedModel {
+  /**
+   * `allowBareId`: accept a bare model ID even where only inference profiles may be invoked (CountTokens, which runs
+   * no inference, takes the foundation model ID).
+   */
+  resolve(modelIdAsked: string, region: string, options: { allowBareId?: boolean } = {}): ResolvedModel {
     let id = modelIdAsked;
     if (id.startsWith("arn:")) {
       const match = /^arn:aws(?:-[a-z-]+)?:bedrock:([a-z0-9-]*):(\d{12})?:([a-z-]+)\/(.+)$/.exec(id);
@@ -84,7 +89,7 @@ export class ModelCatalog {
     const modelRegion = profile.regions[region];
     if (regionSettings === undefined || modelRegion === undefined) throw new BedrockError("ValidationException", ERROR_MESSAGES.invalidModelId);
     if (geography === undefined) {
-      if (!profile.onDemandRegions.includes(region)) {
+      if (!options.allowBareId && !profile.onDemandRegions.includes(region)) {
         throw new BedrockError("ValidationException", ERROR_MESSAGES.onDemandNotSupported(profile.modelId));
       }
     } else if (!profile.inferenceProfiles.includes(geography) || !GEOGRAPHY_REGIONS[geography](region)) {

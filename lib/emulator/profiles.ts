@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
+import { describeValue, InputError, problemsFromIssues, type InputProblem } from "../input-error";
 
 /**
  * The emulator's behaviour profiles: which models exist, where, and how fast they answer.
@@ -115,6 +116,10 @@ export const profilesDocumentSchema = z.strictObject({
     flex: tierBehaviourSchema,
     reserved: tierBehaviourSchema,
   }),
+  /**
+   * Seconds of quota an idle bucket holds: a burst of that much passes at once. Under overload,
+   * `perMinute × (1 + quotaBurstSeconds / 60)` pass in the first minute and `perMinute` in each later one.
+   */
   quotaBurstSeconds: positive,
   models: z.array(modelProfileSchema).min(1),
 });
@@ -126,8 +131,8 @@ export type ModelProfile = z.infer<typeof modelProfileSchema>;
 export type TierBehaviour = z.infer<typeof tierBehaviourSchema>;
 export type ProfilesDocument = z.infer<typeof profilesDocumentSchema>;
 
-/** A profiles file that does not parse or validate; the message names the file and every bad field. */
-export class ProfilesError extends Error {
+/** A profiles file or object that does not parse or validate; `problems` names the source and every bad field. */
+export class ProfilesError extends InputError {
   override name = "ProfilesError";
 }
 
@@ -146,45 +151,55 @@ export function defaultProfilesPath(): string {
     if (parent === dir) break;
     dir = parent;
   }
-  throw new ProfilesError(`cannot find datasets/${DEFAULT_PROFILES_FILENAME} above ${__dirname}`);
+  throw new ProfilesError(`Cannot find the shipped emulator profiles`, [
+    { file: `datasets/${DEFAULT_PROFILES_FILENAME}`, field: "", value: "", expected: `a file in a datasets/ folder above ${__dirname}` },
+  ]);
 }
 
-/** Validates a parsed document; `source` names it in errors. Checks cross-field rules zod cannot express alone. */
-export function parseProfiles(value: unknown, source: string): ProfilesDocument {
+/**
+ * Every problem of a profiles document (schema and cross-field rules), with field paths prefixed by `fieldPrefix`
+ * (e.g. `emulator.profiles`); empty when the document is valid.
+ */
+export function profileProblems(value: unknown, source: string, fieldPrefix = ""): InputProblem[] {
+  const join = (field: string): string => (fieldPrefix === "" ? field : field === "" ? fieldPrefix : field.startsWith("[") ? `${fieldPrefix}${field}` : `${fieldPrefix}.${field}`);
   const result = profilesDocumentSchema.safeParse(value);
   if (!result.success) {
-    const lines = result.error.issues.map((issue) => {
-      const path = formatPath(issue.path);
-      const got = describeValue(valueAt(value, issue.path));
-      return `  ${path || "(document)"}: ${issue.message}${got === undefined ? "" : ` (got ${got})`}`;
-    });
-    throw new ProfilesError(`${source}: invalid emulator profiles:\n${lines.join("\n")}`);
+    return problemsFromIssues(result.error.issues, value, { file: source }, knownProfileKeys).map((p) => ({ ...p, field: join(p.field) }));
   }
   const doc = result.data;
-  const problems: string[] = [];
+  const problems: InputProblem[] = [];
+  const at = (field: string, bad: unknown, expected: string): void => {
+    problems.push({ file: source, field: join(field), value: describeValue(bad), expected });
+  };
   const seen = new Set<string>();
   doc.models.forEach((model, i) => {
-    const at = `models[${i}] (${model.modelId})`;
-    if (seen.has(model.modelId)) problems.push(`  ${at}.modelId: duplicate model ID`);
+    const base = `models[${i}]`;
+    if (seen.has(model.modelId)) at(`${base}.modelId`, model.modelId, "a model ID not listed before (duplicate)");
     seen.add(model.modelId);
     if (model.defaultMaxTokens > model.maxOutputTokens) {
-      problems.push(`  ${at}.defaultMaxTokens: ${model.defaultMaxTokens} exceeds maxOutputTokens ${model.maxOutputTokens}`);
+      at(`${base}.defaultMaxTokens`, model.defaultMaxTokens, `at most maxOutputTokens (${model.maxOutputTokens})`);
     }
     if (model.onDemandRegions.length === 0 && model.inferenceProfiles.length === 0) {
-      problems.push(`  ${at}: neither onDemandRegions nor inferenceProfiles is set, so the model could never be invoked`);
+      at(`${base}.inferenceProfiles`, model.inferenceProfiles, "at least one geography when onDemandRegions is empty (else the model could never be invoked)");
     }
-    for (const region of model.onDemandRegions) {
-      if (!(region in model.regions)) problems.push(`  ${at}.onDemandRegions: ${region} is not one of the model's regions`);
-    }
+    model.onDemandRegions.forEach((region, j) => {
+      if (!(region in model.regions)) at(`${base}.onDemandRegions[${j}]`, region, "one of the model's regions");
+    });
     for (const region of Object.keys(model.regions)) {
-      if (!(region in doc.regions)) problems.push(`  ${at}.regions.${region}: region is not listed in the top-level "regions"`);
+      if (!(region in doc.regions)) at(`${base}.regions.${region}`, region, 'a region listed in the top-level "regions"');
     }
-    for (const region of model.latency.optimized?.regions ?? []) {
-      if (!(region in model.regions)) problems.push(`  ${at}.latency.optimized.regions: ${region} is not one of the model's regions`);
-    }
+    (model.latency.optimized?.regions ?? []).forEach((region, j) => {
+      if (!(region in model.regions)) at(`${base}.latency.optimized.regions[${j}]`, region, "one of the model's regions");
+    });
   });
-  if (problems.length > 0) throw new ProfilesError(`${source}: invalid emulator profiles:\n${problems.join("\n")}`);
-  return doc;
+  return problems;
+}
+
+/** Validates a parsed document; `source` names it in errors. Throws `ProfilesError` listing every problem. */
+export function parseProfiles(value: unknown, source: string): ProfilesDocument {
+  const problems = profileProblems(value, source);
+  if (problems.length > 0) throw new ProfilesError(`Emulator profiles ${source} are invalid`, problems);
+  return profilesDocumentSchema.parse(value);
 }
 
 /** Reads and validates a profiles file. */
@@ -194,13 +209,16 @@ export function loadProfiles(file: string): ProfilesDocument {
   try {
     text = readFileSync(path, "utf8");
   } catch (err) {
-    throw new ProfilesError(`${path}: cannot read emulator profiles: ${(err as Error).message}`);
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new ProfilesError(`Cannot read emulator profiles ${path}`, [{ file: path, field: "", value: "", expected: `a readable JSON file (${code})` }]);
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new ProfilesError(`${path}: not valid JSON: ${(err as Error).message}`);
+    throw new ProfilesError(`Emulator profiles ${path} are not valid JSON`, [
+      { file: path, field: "", value: "", expected: `valid JSON (${(err as Error).message})` },
+    ]);
   }
   return parseProfiles(value, path);
 }
@@ -213,26 +231,30 @@ export function loadDefaultProfiles(): ProfilesDocument {
   return structuredClone(cachedDefaults);
 }
 
-function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = "";
-  for (const key of path) {
-    if (typeof key === "number") out += `[${key}]`;
-    else out += out === "" ? String(key) : `.${String(key)}`;
-  }
-  return out;
-}
-
-function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
-  let current: unknown = root;
-  for (const key of path) {
-    if (current === null || typeof current !== "object") return undefined;
-    current = (current as Record<PropertyKey, unknown>)[key];
-  }
-  return current;
-}
-
-function describeValue(value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  if (value !== null && typeof value === "object") return Array.isArray(value) ? "an array" : "an object";
-  return `${JSON.stringify(value)} (${value === null ? "null" : typeof value})`;
+/** Accepted keys of the object at a path shape (for "did you mean" hints on unknown fields). */
+function knownProfileKeys(shape: string): readonly string[] {
+  const pick = (schema: z.ZodType): readonly string[] => {
+    const inner = schema as unknown as { shape?: Record<string, unknown>; def?: { innerType?: z.ZodType; in?: z.ZodType } };
+    if (inner.shape) return Object.keys(inner.shape);
+    if (inner.def?.innerType) return pick(inner.def.innerType);
+    if (inner.def?.in) return pick(inner.def.in);
+    return [];
+  };
+  if (shape === "") return pick(profilesDocumentSchema);
+  if (shape === "serviceTiers") return SERVICE_TIERS;
+  if (/^serviceTiers\.\w+$/.test(shape)) return pick(tierBehaviourSchema);
+  if (/^regions\.[^.]+$/.test(shape)) return ["ttftMultiplier", "decodeMultiplier"];
+  if (shape === "models[]") return pick(modelProfileSchema);
+  if (/^models\[\]\.regions\.[^.]+$/.test(shape)) return pick(regionOverrideSchema);
+  if (/^models\[\]\.regions\.[^.]+\.quotas$/.test(shape)) return pick(quotaSchema);
+  if (shape === "models[].quotas") return pick(quotaSchema);
+  if (shape === "models[].latency") return ["standard", "optimized"];
+  if (shape === "models[].latency.standard") return pick(latencySchema);
+  if (shape === "models[].latency.optimized") return pick(optimizedSchema);
+  if (/^models\[\]\.latency\.\w+\.ttft$/.test(shape)) return ["medianMs", "sigma", "prefillMsPerThousandTokens", "cacheReadMsPerThousandTokens"];
+  if (/^models\[\]\.latency\.\w+\.decode$/.test(shape)) return ["medianTokensPerSecond", "sigma", "chunkJitterSigma"];
+  if (shape === "models[].output") return ["medianTokens", "sigma"];
+  if (shape === "models[].chunking") return ["minTokens", "maxTokens"];
+  if (shape === "models[].promptCaching") return ["minTokens", "ttlSeconds", "maxCheckpoints"];
+  return [];
 }

@@ -7,7 +7,8 @@ import type { QuotaProfile } from "./profiles";
  *
  * Each bucket refills continuously at `perMinute / 60 s` (emulated time, so `timeScale` speeds it up) and holds at most
  * `perMinute × burstSeconds / 60` (≥ 1): a burst of that size passes at once, and over a long overload exactly the quota
- * passes per minute. A request costs 1 request token and `input tokens + maxTokens` tokens (Bedrock reserves maxTokens
+ * passes per minute. A request whose reservation alone exceeds the tokens-per-minute quota can never pass:
+ * ServiceQuotaExceededException (400). A request costs 1 request token and `input tokens + maxTokens` tokens (Bedrock reserves maxTokens
  * up front); the unused part of maxTokens is returned when the request ends. A request larger than the bucket needs a
  * full bucket and leaves it in debt. Exceeding RPM or TPM → ThrottlingException (429); exceeding the concurrency cap →
  * ServiceUnavailableException (503).
@@ -75,6 +76,7 @@ export class QuotaManager {
 
   /** Admits a request or returns the Bedrock error refusing it. */
   admit(key: string, quotas: QuotaProfile, reservedTokens: number): QuotaLease | BedrockError {
+    if (reservedTokens > quotas.tokensPerMinute) return new BedrockError("ServiceQuotaExceededException", ERROR_MESSAGES.quotaExceeded);
     const state = this.state(key, quotas.requestsPerMinute, quotas.tokensPerMinute);
     const now = this.options.now();
     if (state.active >= quotas.maxConcurrency) return new BedrockError("ServiceUnavailableException", ERROR_MESSAGES.concurrency);

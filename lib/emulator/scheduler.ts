@@ -1,11 +1,15 @@
 /**
  * One timer for all of the emulator's scheduled writes.
  *
- * Tasks sit in a binary min-heap ordered by due time (monotonic ms). A single `setTimeout` is armed `leadMs` before the
- * earliest task (Node timers have 1 ms granularity and fire late, never early); once inside that lead window the
- * scheduler polls with `setImmediate`, which yields to I/O on every turn, and runs each task as soon as its due time has
- * passed. This keeps first-delta lateness well under a millisecond on an idle loop, at the cost of polling during the
- * last `leadMs` before a task. `leadMs: 0` disables polling (plain timers: cheaper, ~1 ms later).
+ * Tasks sit in two binary min-heaps ordered by due time (monotonic ms):
+ * - **precise** tasks (first deltas, non-streaming responses: the moments a benchmark measures) — the scheduler arms
+ *   a `setTimeout` `leadMs` before the earliest one (Node timers have 1 ms granularity and fire late, never early),
+ *   then polls with `setImmediate`, which yields to I/O on every turn, and runs the task as soon as its time has
+ *   passed: sub-millisecond lateness on an idle loop, for the price of polling during the last `leadMs` before each
+ *   precise task;
+ * - **relaxed** tasks (later chunks, whose ~1 ms jitter is far below their spacing) — plain timers, no polling, so a
+ *   busy stream costs no CPU between its chunks.
+ * Every tick runs all due tasks of both heaps in due order. `leadMs: 0` disables polling altogether.
  */
 export interface ScheduledTask {
   readonly dueMs: number;
@@ -19,116 +23,19 @@ interface HeapEntry extends ScheduledTask {
 
 export interface SchedulerOptions {
   now: () => number;
-  /** How long before a task the scheduler stops sleeping and starts polling. Default 1 ms. */
+  /** How long before a precise task the scheduler stops sleeping and starts polling. Default 1 ms. */
   leadMs?: number;
 }
 
-export class Scheduler {
-  private readonly heap: HeapEntry[] = [];
-  private readonly now: () => number;
-  private readonly leadMs: number;
-  private timer: NodeJS.Timeout | undefined;
-  private immediate: NodeJS.Immediate | undefined;
-  private armedForMs = Number.POSITIVE_INFINITY;
-  private sequence = 0;
-  private stopped = false;
+class TaskHeap {
+  readonly items: HeapEntry[] = [];
 
-  constructor(options: SchedulerOptions) {
-    this.now = options.now;
-    this.leadMs = options.leadMs ?? 1;
+  get top(): HeapEntry | undefined {
+    return this.items[0];
   }
 
-  /** Number of pending (including cancelled, not yet collected) tasks. */
-  get size(): number {
-    return this.heap.length;
-  }
-
-  /** Runs `run(lateMs)` at monotonic time `dueMs` (or as soon as possible after it). */
-  at(dueMs: number, run: (lateMs: number) => void): ScheduledTask {
-    const entry: HeapEntry = { dueMs, run, cancelled: false, order: this.sequence++ };
-    if (this.stopped) {
-      entry.cancelled = true;
-      return entry;
-    }
-    this.push(entry);
-    if (this.heap[0] === entry) this.arm();
-    return entry;
-  }
-
-  cancel(task: ScheduledTask): void {
-    task.cancelled = true;
-  }
-
-  /** Cancels everything; later `at()` calls are ignored. */
-  stop(): void {
-    this.stopped = true;
-    for (const entry of this.heap) entry.cancelled = true;
-    this.heap.length = 0;
-    this.disarm();
-  }
-
-  private arm(): void {
-    const first = this.heap[0];
-    if (first === undefined) {
-      this.disarm();
-      return;
-    }
-    const wait = first.dueMs - this.now();
-    if (wait <= this.leadMs) {
-      if (this.timer !== undefined) {
-        clearTimeout(this.timer);
-        this.timer = undefined;
-        this.armedForMs = Number.POSITIVE_INFINITY;
-      }
-      if (this.immediate === undefined) this.immediate = setImmediate(this.tick);
-      return;
-    }
-    if (this.timer !== undefined && this.armedForMs <= first.dueMs) return;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.armedForMs = first.dueMs;
-    this.timer = setTimeout(this.tick, Math.max(0, Math.floor(wait - this.leadMs)));
-  }
-
-  private disarm(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    if (this.immediate !== undefined) clearImmediate(this.immediate);
-    this.timer = undefined;
-    this.immediate = undefined;
-    this.armedForMs = Number.POSITIVE_INFINITY;
-  }
-
-  private readonly tick = (): void => {
-    this.timer = undefined;
-    this.immediate = undefined;
-    this.armedForMs = Number.POSITIVE_INFINITY;
-    let now = this.now();
-    let ran = 0;
-    while (this.heap.length > 0) {
-      const first = this.heap[0] as HeapEntry;
-      if (first.cancelled) {
-        this.pop();
-        continue;
-      }
-      if (first.dueMs > now) {
-        if (ran > 0) now = this.now();
-        if (first.dueMs > now) break;
-      }
-      this.pop();
-      ran++;
-      try {
-        first.run(now - first.dueMs);
-      } catch (err) {
-        // A failing task must not stop the others; surface the bug instead of swallowing it.
-        process.nextTick(() => {
-          throw err;
-        });
-      }
-    }
-    if (!this.stopped) this.arm();
-  };
-
-  private push(entry: HeapEntry): void {
-    const heap = this.heap;
+  push(entry: HeapEntry): void {
+    const heap = this.items;
     heap.push(entry);
     let i = heap.length - 1;
     while (i > 0) {
@@ -140,8 +47,8 @@ export class Scheduler {
     heap[i] = entry;
   }
 
-  private pop(): HeapEntry | undefined {
-    const heap = this.heap;
+  pop(): HeapEntry | undefined {
+    const heap = this.items;
     const top = heap[0];
     const last = heap.pop();
     if (heap.length === 0 || last === undefined) return top;
@@ -159,6 +66,128 @@ export class Scheduler {
     heap[i] = last;
     return top;
   }
+
+  /** Drops cancelled entries at the top. */
+  prune(): void {
+    while (this.items.length > 0 && (this.items[0] as HeapEntry).cancelled) this.pop();
+  }
+}
+
+export class Scheduler {
+  private readonly precise = new TaskHeap();
+  private readonly relaxed = new TaskHeap();
+  private readonly now: () => number;
+  private readonly leadMs: number;
+  private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+  private armedForMs = Number.POSITIVE_INFINITY;
+  private sequence = 0;
+  private stopped = false;
+
+  constructor(options: SchedulerOptions) {
+    this.now = options.now;
+    this.leadMs = options.leadMs ?? 1;
+  }
+
+  /** Number of pending (including cancelled, not yet collected) tasks. */
+  get size(): number {
+    return this.precise.items.length + this.relaxed.items.length;
+  }
+
+  /** Runs `run(lateMs)` at monotonic time `dueMs` (or as soon as possible after it). */
+  at(dueMs: number, run: (lateMs: number) => void, options: { precise?: boolean } = {}): ScheduledTask {
+    const entry: HeapEntry = { dueMs, run, cancelled: false, order: this.sequence++ };
+    if (this.stopped) {
+      entry.cancelled = true;
+      return entry;
+    }
+    const heap = options.precise ? this.precise : this.relaxed;
+    heap.push(entry);
+    if (heap.top === entry) this.arm();
+    return entry;
+  }
+
+  cancel(task: ScheduledTask): void {
+    task.cancelled = true;
+  }
+
+  /** Cancels everything; later `at()` calls are ignored. */
+  stop(): void {
+    this.stopped = true;
+    for (const heap of [this.precise, this.relaxed]) {
+      for (const entry of heap.items) entry.cancelled = true;
+      heap.items.length = 0;
+    }
+    this.disarm();
+  }
+
+  private arm(): void {
+    this.precise.prune();
+    this.relaxed.prune();
+    const precise = this.precise.top;
+    const relaxed = this.relaxed.top;
+    if (precise === undefined && relaxed === undefined) {
+      this.disarm();
+      return;
+    }
+    const now = this.now();
+    if (precise !== undefined && precise.dueMs - now <= this.leadMs) {
+      this.clearTimer();
+      if (this.immediate === undefined) this.immediate = setImmediate(this.tick);
+      return;
+    }
+    if (this.immediate !== undefined) return; // already polling; the tick re-arms
+    // Wake `leadMs` before the precise task (to start polling), or at the relaxed task (never early).
+    const wakePrecise = precise === undefined ? Number.POSITIVE_INFINITY : precise.dueMs - this.leadMs;
+    const wakeRelaxed = relaxed === undefined ? Number.POSITIVE_INFINITY : relaxed.dueMs;
+    const wakeMs = Math.min(wakePrecise, wakeRelaxed);
+    if (this.timer !== undefined && this.armedForMs <= wakeMs) return;
+    this.clearTimer();
+    this.armedForMs = wakeMs;
+    const wait = wakeMs - now;
+    this.timer = setTimeout(this.tick, wakeMs === wakeRelaxed ? Math.max(0, Math.ceil(wait)) : Math.max(0, Math.floor(wait)));
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.armedForMs = Number.POSITIVE_INFINITY;
+  }
+
+  private disarm(): void {
+    this.clearTimer();
+    if (this.immediate !== undefined) clearImmediate(this.immediate);
+    this.immediate = undefined;
+  }
+
+  private readonly tick = (): void => {
+    this.timer = undefined;
+    this.immediate = undefined;
+    this.armedForMs = Number.POSITIVE_INFINITY;
+    let now = this.now();
+    let ran = 0;
+    for (;;) {
+      this.precise.prune();
+      this.relaxed.prune();
+      const p = this.precise.top;
+      const r = this.relaxed.top;
+      const next = p === undefined ? r : r === undefined ? p : before(p, r) ? p : r;
+      if (next === undefined) break;
+      if (next.dueMs > now) {
+        if (ran > 0) now = this.now();
+        if (next.dueMs > now) break;
+      }
+      (next === p ? this.precise : this.relaxed).pop();
+      ran++;
+      try {
+        next.run(now - next.dueMs);
+      } catch (err) {
+        // A failing task must not stop the others nor crash the host (a notebook kernel): report it loudly.
+        process.emitWarning(`bedrock-bench emulator: a scheduled write failed: ${(err as Error).stack ?? String(err)}`, "EmulatorSchedulerWarning");
+      }
+    }
+    if (!this.stopped) this.arm();
+  };
 }
 
 function before(a: HeapEntry, b: HeapEntry): boolean {

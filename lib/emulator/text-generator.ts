@@ -13,28 +13,52 @@ const WORDS = (
   .split(" ")
   .filter((w) => w.length <= 6);
 
-/** Returns `tokens` pieces whose concatenation is the answer text; piece i is token i. */
-export function generateTokens(tokens: number, random: RandomSource): string[] {
-  const pieces: string[] = [];
-  let sentenceLength = 0;
-  let sentenceTarget = random.integer(6, 16);
-  for (let i = 0; i < tokens; i++) {
-    const remaining = tokens - i;
-    if (sentenceLength >= sentenceTarget || (remaining === 1 && sentenceLength > 0)) {
-      pieces.push(".");
-      sentenceLength = 0;
-      sentenceTarget = random.integer(6, 16);
-      continue;
-    }
-    if (sentenceLength > 3 && remaining > 2 && random.chance(0.08)) {
-      pieces.push(",");
-      continue;
-    }
-    const word = random.pick(WORDS);
-    const capitalised = sentenceLength === 0 ? word.charAt(0).toUpperCase() + word.slice(1) : word;
-    pieces.push(i === 0 ? capitalised : ` ${capitalised}`);
-    sentenceLength++;
+/**
+ * Answer text drawn token by token as it is written (an in-flight stream keeps no text in memory).
+ * `take(n)` returns the next `n` tokens; `ending` makes the last token of the answer end its sentence.
+ */
+export class TokenText {
+  private produced = 0;
+  private sentenceLength = 0;
+  private sentenceTarget: number;
+
+  constructor(
+    /** Tokens in the whole answer. */
+    private readonly total: number,
+    private readonly random: RandomSource,
+  ) {
+    this.sentenceTarget = random.integer(6, 16);
   }
-  return pieces;
+
+  /** The next `count` tokens' text. */
+  take(count: number): string {
+    let text = "";
+    const random = this.random;
+    for (let k = 0; k < count; k++, this.produced++) {
+      const remaining = this.total - this.produced;
+      if (this.sentenceLength >= this.sentenceTarget || (remaining === 1 && this.sentenceLength > 0)) {
+        text += ".";
+        this.sentenceLength = 0;
+        this.sentenceTarget = random.integer(6, 16);
+        continue;
+      }
+      if (this.sentenceLength > 3 && remaining > 2 && random.chance(0.08)) {
+        text += ",";
+        continue;
+      }
+      const word = random.pick(WORDS);
+      const capitalised = this.sentenceLength === 0 ? CAPITALISED.get(word) as string : word;
+      text += this.produced === 0 ? capitalised : ` ${capitalised}`;
+      this.sentenceLength++;
+    }
+    return text;
+  }
 }
 
+const CAPITALISED = new Map(WORDS.map((w) => [w, w.charAt(0).toUpperCase() + w.slice(1)]));
+
+/** Returns `tokens` pieces whose concatenation is the answer text; piece i is token i. */
+export function generateTokens(tokens: number, random: RandomSource): string[] {
+  const text = new TokenText(tokens, random);
+  return Array.from({ length: tokens }, () => text.take(1));
+}

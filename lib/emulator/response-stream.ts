@@ -1,0 +1,191 @@
+import type { EmulatorClock } from "./clock";
+import type { StreamExceptionType } from "./event-stream";
+import type { PlannedFault } from "./faults";
+import type { GenerationPlan } from "./generation";
+import type { GroundTruthEntry } from "./ground-truth";
+import type { Exchange, OutgoingHeaders } from "./http-exchange";
+import type { Scheduler, ScheduledTask } from "./scheduler";
+
+/**
+ * Writes an event-stream response on schedule: headers and the first frames at TTFT, each next delta at its planned
+ * offset (scheduled from the planned first-delta time, so lateness never accumulates), then the closing frames —
+ * or the fault the request drew: an exception frame, a connection reset or a stall after `afterTokens` tokens.
+ */
+export interface StreamFormat {
+  /** Frames written just before the first delta (`messageStart`, Anthropic `message_start` …); may be empty. */
+  start(): Uint8Array[];
+  /** One text delta; `tokensSoFar` includes its tokens, `first` marks the first delta. */
+  delta(text: string, tokensSoFar: number, first: boolean): Uint8Array;
+  /** Closing frames, reporting the measured latencies (ms, rounded as Bedrock reports them). */
+  end(latencyMs: number, firstByteLatencyMs: number): Uint8Array[];
+  /** An exception frame. */
+  exception(type: StreamExceptionType, message: string): Uint8Array;
+}
+
+/** The `ErrorName` the SDK throws for each in-stream exception type. */
+export const STREAM_EXCEPTION_CLASS: Readonly<Record<StreamExceptionType, string>> = Object.freeze({
+  throttlingException: "ThrottlingException",
+  modelStreamErrorException: "ModelStreamErrorException",
+  internalServerException: "InternalServerException",
+  serviceUnavailableException: "ServiceUnavailableException",
+  validationException: "ValidationException",
+  modelTimeoutException: "ModelTimeoutException",
+});
+
+export const STREAM_EXCEPTION_MESSAGES: Readonly<Record<StreamExceptionType, string>> = Object.freeze({
+  throttlingException: "Too many tokens, please wait before trying again.",
+  modelStreamErrorException: "The model encountered an error while streaming the response.",
+  internalServerException: "The system encountered an unexpected error during processing. Try your request again.",
+  serviceUnavailableException: "Bedrock is unable to process your request.",
+  validationException: "The request failed validation.",
+  modelTimeoutException: "Model has timed out in processing the request. Try your request again.",
+});
+
+export interface StreamDriverOptions {
+  exchange: Exchange;
+  plan: GenerationPlan;
+  format: StreamFormat;
+  headers: OutgoingHeaders;
+  entry: GroundTruthEntry;
+  fault: PlannedFault | undefined;
+  scheduler: Scheduler;
+  clock: EmulatorClock;
+  timeScale: number;
+  /** Called exactly once when the response is over, whatever the outcome. */
+  onDone: (tokensSent: number) => void;
+}
+
+type PendingFault = Extract<PlannedFault, { afterTokens: number }>;
+
+export class StreamDriver {
+  private readonly o: StreamDriverOptions;
+  private readonly firstDueMs: number;
+  private readonly pendingFault: PendingFault | undefined;
+  private tokensSent = 0;
+  private task: ScheduledTask | undefined;
+  private stalled = false;
+  private done = false;
+
+  constructor(options: StreamDriverOptions) {
+    this.o = options;
+    const { plan, entry, timeScale } = options;
+    const scheduled = plan.emulatedTtftMs * timeScale;
+    this.firstDueMs = entry.receivedMs + scheduled;
+    entry.scheduledTtftMs = scheduled;
+    const fault = options.fault;
+    this.pendingFault = fault !== undefined && "afterTokens" in fault ? fault : undefined;
+  }
+
+  start(): void {
+    this.o.exchange.onEarlyClose(this.onEarlyClose);
+    this.task = this.o.scheduler.at(this.firstDueMs, this.step, { precise: true });
+  }
+
+  /** Ends the response now (emulator closing): outcome `server-closed` unless it already ended. */
+  abort(): void {
+    if (this.done) return;
+    if (this.task) this.o.scheduler.cancel(this.task);
+    this.finish(this.stalled ? "stalled" : "server-closed");
+  }
+
+  private readonly onEarlyClose = (): void => {
+    if (this.done) return;
+    if (this.task) this.o.scheduler.cancel(this.task);
+    this.finish(this.stalled ? "stalled" : "client-closed");
+  };
+
+  private readonly step = (): void => {
+    this.task = undefined;
+    const { exchange, plan, format, entry, clock } = this.o;
+    if (this.done || exchange.closed) return;
+    const fault = this.pendingFault;
+    if (fault !== undefined && this.tokensSent >= fault.afterTokens) {
+      this.fail(fault, []);
+      return;
+    }
+    const chunks = plan.chunks;
+    const first = chunks.index < 0;
+    const frames: Uint8Array[] = first ? format.start() : [];
+    if (chunks.advance()) {
+      this.tokensSent += chunks.tokens;
+      frames.push(format.delta(plan.text.take(chunks.tokens), this.tokensSent, first));
+      entry.chunkCount++;
+    }
+    const last = chunks.last;
+    if (last && fault !== undefined) {
+      this.fail(fault, frames);
+      return;
+    }
+    if (last) {
+      const nowMs = clock.monotonicMs();
+      const firstByte = entry.firstDeltaMs ?? nowMs;
+      frames.push(...format.end(Math.round(nowMs - entry.receivedMs), Math.round(firstByte - entry.receivedMs)));
+      entry.reportedLatencyMs = Math.round(nowMs - entry.receivedMs);
+    }
+    this.send(frames, first);
+    if (last) {
+      exchange.end();
+      this.finish("success");
+      return;
+    }
+    this.task = this.o.scheduler.at(this.firstDueMs + chunks.nextOffsetMs * this.o.timeScale, this.step);
+  };
+
+  private send(frames: Uint8Array[], first: boolean): void {
+    const { exchange, entry, clock } = this.o;
+    if (frames.length === 0) return;
+    if (!exchange.headersSent) {
+      exchange.writeHead(200, this.o.headers);
+      entry.httpStatus = 200;
+    }
+    exchange.write(frames.length === 1 ? (frames[0] as Uint8Array) : Buffer.concat(frames));
+    if (first && entry.chunkCount > 0 && entry.firstDeltaMs === null) {
+      const writtenMs = clock.monotonicMs();
+      entry.firstDeltaMs = writtenMs;
+      entry.firstDeltaLatenessMs = writtenMs - this.firstDueMs;
+    }
+  }
+
+  private fail(fault: PendingFault, frames: Uint8Array[]): void {
+    const { exchange, entry, format } = this.o;
+    entry.tokensBeforeFault = this.tokensSent;
+    entry.chunksBeforeFault = entry.chunkCount;
+    const first = entry.chunkCount === 1 && frames.length > 0;
+    if (!("exceptionType" in fault) && fault.kind === "connectionReset") {
+      this.send(frames, first);
+      exchange.reset();
+      entry.errorClass = "ConnectionReset";
+      entry.errorMessage = "The emulator reset the connection (injected connectionReset fault).";
+      entry.errorSource = "fault";
+      this.finish("reset");
+      return;
+    }
+    if (!("exceptionType" in fault)) {
+      this.send(frames, first);
+      this.stalled = true;
+      entry.errorClass = "Stalled";
+      entry.errorMessage = "The emulator stopped writing and never ended the response (injected stall fault).";
+      entry.errorSource = "fault";
+      return;
+    }
+    const message = STREAM_EXCEPTION_MESSAGES[fault.exceptionType];
+    frames.push(format.exception(fault.exceptionType, message));
+    this.send(frames, first);
+    exchange.end();
+    entry.errorClass = STREAM_EXCEPTION_CLASS[fault.exceptionType];
+    entry.errorMessage = message;
+    entry.errorSource = "fault";
+    this.finish("stream-error");
+  }
+
+  private finish(outcome: GroundTruthEntry["outcome"]): void {
+    if (this.done) return;
+    this.done = true;
+    const { entry, clock } = this.o;
+    entry.outcome = outcome;
+    entry.outputTokens = this.tokensSent;
+    if (outcome === "success") entry.stopReason = this.o.plan.stopReason;
+    entry.endMs = clock.monotonicMs();
+    this.o.onDone(this.tokensSent);
+  }
+}
