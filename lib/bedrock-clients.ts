@@ -18,6 +18,13 @@ import { InputError } from "./input-error";
 import type { ConverseStreamTransport } from "./request-executor";
 import { SendGate } from "./send-gate";
 
+/**
+ * The SDK warns once per process that its releases from 2027 will need Node 22. This project supports Node 20, and the
+ * warning lands in every notebook's output as an error-coloured block, so it is silenced unless the user chose
+ * otherwise (`AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=false` shows it).
+ */
+process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true";
+
 /** What run.json records about the transport. */
 export interface TransportDescription {
   readonly target: Experiment["target"];

@@ -11,8 +11,8 @@ export interface TableOptions {
   maxRows?: number;
 }
 
-/** Renders a number for people: integers as they are, others rounded to `digits` decimals; NaN/null as empty. */
-export function formatNumber(value: number, digits = 3): string {
+/** A number in a table cell: integers as they are, others rounded to `digits` decimals; NaN/null as empty. */
+export function cellNumber(value: number, digits = 3): string {
   if (!Number.isFinite(value)) return "";
   if (Number.isInteger(value)) return String(value);
   return value.toFixed(digits);
@@ -20,7 +20,7 @@ export function formatNumber(value: number, digits = 3): string {
 
 function renderCell(value: Cell, digits: number): string {
   if (value === null || value === undefined) return "";
-  if (typeof value === "number") return formatNumber(value, digits);
+  if (typeof value === "number") return cellNumber(value, digits);
   return escapeHtml(value);
 }
 

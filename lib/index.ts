@@ -10,6 +10,7 @@ export * from "./notebook-runner";
 export * from "./project-paths";
 export * from "./demo";
 export * from "./progress-view";
+export * from "./run-display";
 export * from "./column-reference";
 // Analysis and reports
 export * from "./stats";

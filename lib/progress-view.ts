@@ -1,4 +1,5 @@
 import { escapeHtml } from "./html";
+import { formatUsd } from "./number-format";
 import type { DisplaySink } from "./display";
 
 /** What a progress display shows: counts so far in a run. */
@@ -11,6 +12,8 @@ export interface ProgressSnapshot {
   elapsedMs: number;
   /** Completed requests per second so far. */
   ratePerSec: number;
+  /** Measured cost so far, USD (omitted when unknown). */
+  costUsd?: number;
   /** Set on the last update (run finished or stopped). */
   finished?: boolean;
   /** A closing line, e.g. "stopped by the user: 12 requests aborted". */
@@ -34,11 +37,12 @@ export function progressHtml(p: ProgressSnapshot): string {
     `${p.ratePerSec.toFixed(2)} req/s`,
     `elapsed ${formatDuration(p.elapsedMs)}`,
   ];
+  if (p.costUsd !== undefined) parts.push(formatUsd(p.costUsd));
   const status = p.finished ? "finished" : "running";
   const message = p.message ? `<div>${escapeHtml(p.message)}</div>` : "";
   return (
     `<div class="bb-progress" data-status="${status}" style="font-family:monospace">` +
-    `<progress max="${p.total}" value="${p.done}" style="width:60%"></progress> ` +
+    `<progress max="${p.total}" value="${p.done}" style="width:16em;vertical-align:middle"></progress> ` +
     `<span>${escapeHtml(parts.join(" · "))}</span>${message}</div>`
   );
 }

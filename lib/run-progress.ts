@@ -61,6 +61,7 @@ export function progressSnapshot(event: RunEvent): ProgressSnapshot {
     inFlight: p.inFlight,
     elapsedMs: p.elapsedMs,
     ratePerSec: p.ratePerSec,
+    costUsd: p.costUsd,
   };
   if (event.type === "run-finished") {
     snapshot.finished = true;

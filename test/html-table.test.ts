@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { formatNumber, tableHtml } from "../lib/html-table";
+import { cellNumber, tableHtml } from "../lib/html-table";
 import { escapeHtml, jsonForScript } from "../lib/html";
 
 describe("escapeHtml", () => {
@@ -21,12 +21,12 @@ describe("jsonForScript", () => {
   });
 });
 
-describe("formatNumber", () => {
+describe("cellNumber", () => {
   test("rounds only non-integers, and leaves non-finite values empty", () => {
-    assert.equal(formatNumber(12), "12");
-    assert.equal(formatNumber(0.123456), "0.123");
-    assert.equal(formatNumber(2.5, 0), "3");
-    assert.equal(formatNumber(Number.NaN), "");
+    assert.equal(cellNumber(12), "12");
+    assert.equal(cellNumber(0.123456), "0.123");
+    assert.equal(cellNumber(2.5, 0), "3");
+    assert.equal(cellNumber(Number.NaN), "");
   });
 });
 

@@ -25,6 +25,14 @@ function paramsFor(notebook: string, out: string): Params | undefined {
   return JSON.parse(readFileSync(file, "utf8").replaceAll("$OUT", out.replaceAll("\\", "/"))) as Params;
 }
 
+/**
+ * Notebooks whose test dataset carries hostile user text (test/fixtures/notebook-run/scenarios.jsonl: a prompt with a
+ * `<script>` and a tag with an `onerror` handler, both setting `window.__bbInjected`): the text that must show, as text.
+ */
+const HOSTILE_TEXT: Record<string, string> = {
+  "01_run_benchmark.ipynb": "<script>window.__bbInjected = true; console.error('injected')</script> & <b>bold</b>",
+};
+
 interface NotebookJson {
   nbformat: number;
   nbformat_minor: number;
@@ -82,6 +90,12 @@ describe("every notebook runs headless and its HTML works offline", () => {
         assert.ok(page.charts > 0, "the notebook shows at least one chart");
         assert.equal(page.renderedCharts, page.charts, "every chart is drawn");
         assert.equal(await page.scriptsContaining("plotly.js, bundled by bedrock-bench"), 1, "plotly.js is embedded exactly once");
+        const hostile = HOSTILE_TEXT[nb];
+        if (hostile) {
+          assert.ok(page.text.includes(hostile), `the hostile prompt shows as text: ${hostile}`);
+          assert.equal(await page.page.evaluate(() => (window as unknown as { __bbInjected?: unknown }).__bbInjected), undefined, "no injected script or handler ran");
+          assert.deepEqual(page.dialogs, []);
+        }
       } finally {
         await page.close();
       }

@@ -11,6 +11,10 @@ describe("progressHtml", () => {
     assert.match(html, /3 \/ 12 requests \(25%\) · 1 errors · 1 throttled · 2 in flight · 0\.05 req\/s · elapsed 1m 05s/);
     assert.match(html, /data-status="running"/);
   });
+  test("shows the cost so far when known", () => {
+    assert.doesNotMatch(progressHtml(base), /\$/);
+    assert.match(progressHtml({ ...base, costUsd: 0.012345 }), /elapsed 1m 05s · \$0\.0123<\/span>/);
+  });
   test("escapes the closing message", () => {
     assert.match(progressHtml({ ...base, finished: true, message: "<b>stopped</b>" }), /&lt;b&gt;stopped&lt;\/b&gt;/);
   });

@@ -4,6 +4,7 @@ import { registerAnalyzeCommand } from "./analyze-command";
 import { registerDemoCommand } from "./demo-command";
 import { registerReportCommand } from "./report-command";
 import { registerEmulatorCommand } from "./emulator-command";
+import { registerNotebookCommand } from "./notebook-command";
 import { registerRunCommand } from "./run-command";
 
 /**
@@ -16,10 +17,11 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
+  registerRunCommand(program);
   registerAnalyzeCommand(program);
   registerReportCommand(program);
-  registerRunCommand(program);
   registerDemoCommand(program);
+  registerNotebookCommand(program);
   registerEmulatorCommand(program);
   return program;
 }
