@@ -12,6 +12,7 @@ import { executeNotebook, type ExecutedNotebook } from "./notebook-runner";
 import { fileTimestamp } from "./output-file";
 import { projectRoot } from "./project-paths";
 import { planRun } from "./run-plan";
+import { InputError, describeValue } from "./input-error";
 
 /** The demo's inputs, relative to the project root. */
 export const DEMO_DATASET = "datasets/demo/scenarios.jsonl";
@@ -73,7 +74,14 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const dataset = resolve(options.dataset ?? join(root, DEMO_DATASET));
   const experiment = resolve(options.experiment ?? join(root, DEMO_EXPERIMENT));
   // Bad input is reported here, with file, line and field, before Jupyter starts (the notebook would say the same later).
-  await planRun({ dataset, experiment, overrides: { outputDir: resultsDir } });
+  // The demo always runs the built-in emulator: a configuration made for real Bedrock is switched to it, and one that
+  // names an endpoint is refused, so nothing leaves the machine and nothing is billed.
+  const plan = await planRun({ dataset, experiment, overrides: { target: "emulator", outputDir: resultsDir } });
+  if (plan.experiment.endpoint !== null) {
+    throw new InputError(`${experiment}: the demo runs the built-in emulator only (nothing was run)`, [
+      { file: experiment, field: "endpoint", value: describeValue(plan.experiment.endpoint), expected: "no endpoint: the demo starts its own emulator" },
+    ]);
+  }
   const stamp = fileTimestamp(new Date());
   const log = options.onLog ?? (() => undefined);
   const run = (notebook: string, params: Record<string, string | string[]>): Promise<ExecutedNotebook> => {
@@ -91,6 +99,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const first = await run(DEMO_NOTEBOOKS[0], {
     dataset,
     experiment,
+    target: "emulator",
     outputDir: resultsDir,
   });
   const runs = created(resultsDir, runsBefore, /^\d{8}_\d{6}/);

@@ -301,10 +301,14 @@ export function readExperimentFile(file: string): Record<string, unknown> {
 
 /**
  * Applies overrides (e.g. CLI flags) on top of a raw configuration object and validates the result.
- * Keys with undefined values are ignored.
+ * Keys with undefined values are ignored. Overriding `target` to `aws` (or giving an `endpoint`) drops the base's
+ * `emulator` options.
  */
 export function experimentWithOverrides(base: Experiment | Record<string, unknown>, overrides: Record<string, unknown>, source: string): Experiment {
   const merged: Record<string, unknown> = { ...rawFromExperiment(base) };
+  // Switching a configuration to real Bedrock (or to an endpoint of one's own) leaves the built-in emulator's options
+  // behind, unless the overrides give some: the same experiment file serves both targets.
+  if ((overrides["target"] === "aws" || overrides["endpoint"] !== undefined) && overrides["emulator"] === undefined) delete merged["emulator"];
   for (const [key, val] of Object.entries(overrides)) if (val !== undefined) merged[key] = val;
   return parseExperiment(merged, source);
 }

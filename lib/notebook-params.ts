@@ -51,9 +51,14 @@ function fromEnvString(key: string, def: ParamValue, raw: string, name: string):
 /**
  * A notebook's parameters: its defaults, overridden by the JSON file named in `BEDROCK_BENCH_PARAMS`, then by
  * `BB_PARAM_<NAME>` environment variables (camelCase names become UPPER_SNAKE: `maxCostUsd` ← `BB_PARAM_MAX_COST_USD`).
- * Unknown names and wrong types are errors that say where the value came from. The result is frozen.
+ * Unknown names in the file and wrong types are errors that say where the value came from; unknown `BB_PARAM_*`
+ * variables are reported through `warn` (they may be meant for another notebook). The result is frozen.
  */
-export function notebookParameters<T extends Params>(defaults: T, env: NodeJS.ProcessEnv = process.env): Readonly<T> {
+export function notebookParameters<T extends Params>(
+  defaults: T,
+  env: NodeJS.ProcessEnv = process.env,
+  warn: (message: string) => void = (message) => console.warn(message),
+): Readonly<T> {
   const out: Params = { ...defaults };
   const file = env[PARAMS_FILE_ENV];
   if (file) {
@@ -77,6 +82,11 @@ export function notebookParameters<T extends Params>(defaults: T, env: NodeJS.Pr
     const name = envName(key);
     const raw = env[name];
     if (raw !== undefined) out[key] = fromEnvString(key, defaults[key] as ParamValue, raw, name);
+  }
+  // A misspelt variable would otherwise be ignored in silence (the variables may also be meant for another notebook).
+  const known = new Set(Object.keys(defaults).map(envName));
+  for (const name of Object.keys(env).filter((n) => n.startsWith(PARAM_ENV_PREFIX) && !known.has(n)).sort()) {
+    warn(`${name} is ignored: this notebook has no such parameter (it takes ${[...known].join(", ")})`);
   }
   return Object.freeze(out) as Readonly<T>;
 }

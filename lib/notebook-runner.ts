@@ -40,11 +40,13 @@ export class NotebookExecutionError extends Error {
   }
 }
 
-/** The Python that runs Jupyter: what `scripts/setup-jupyter.sh` found, else $BEDROCK_BENCH_PYTHON, else python3. */
-export function jupyterPython(root: string = projectRoot()): string {
+/** The Python that runs Jupyter: $BEDROCK_BENCH_PYTHON, else what `scripts/setup-jupyter.sh` found, else python3. */
+export function jupyterPython(root: string = projectRoot(), env: NodeJS.ProcessEnv = process.env): string {
+  const chosen = env["BEDROCK_BENCH_PYTHON"];
+  if (chosen) return chosen;
   const recorded = join(root, ".jupyter", "python-path");
   if (existsSync(recorded)) return readFileSync(recorded, "utf8").trim();
-  return process.env["BEDROCK_BENCH_PYTHON"] ?? (existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3");
+  return existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
 }
 
 /** Environment under which Jupyter finds the project's tslab kernel (registered in `.jupyter/` by the setup script). */
@@ -69,6 +71,30 @@ export async function copyWithoutOverwrite(src: string, dir: string, name: strin
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
     }
   }
+}
+
+const EXIT_CELL_FAILED = 3;
+
+/**
+ * What went wrong, for people: a failed cell (exit 3 of `execute-notebook.py`) as `Notebook X failed: cell N (id …)
+ * failed:`, the cell's first line and its error text (its end, where the reason is); anything else as Jupyter not
+ * running at all, with the last line it printed and how to set it up.
+ */
+export function failureSummary(notebook: string, code: number, text: string): string {
+  const lines = text.split("\n").filter((l) => l.trim() !== "");
+  if (code === EXIT_CELL_FAILED) {
+    const head = lines.findIndex((l) => /^cell \d+ \(id .*\) failed:$/.test(l) || l.startsWith("a cell ran longer than"));
+    if (head >= 0 && lines[head]!.startsWith("cell ")) {
+      const separator = lines.indexOf("------------------", head);
+      const firstSourceLine = lines[head + 1] ?? "";
+      const error = separator >= 0 ? lines.slice(separator + 1) : lines.slice(head + 1);
+      const shown = error.length > 40 ? ["…", ...error.slice(-40)] : error;
+      return `Notebook ${notebook} failed: ${lines[head]}\n  ${firstSourceLine}${separator > head + 2 ? " …" : ""}\n${shown.join("\n")}`;
+    }
+    if (head >= 0) return `Notebook ${notebook} failed: ${lines.slice(head).join("\n")}`;
+  }
+  const last = lines[lines.length - 1] ?? `exit code ${code}`;
+  return `Jupyter could not run ${notebook}: ${last.trim()}. Is Jupyter installed with the tslab kernel? Run 'npm run setup' (or set BEDROCK_BENCH_PYTHON to a Python with Jupyter).`;
 }
 
 /**
@@ -104,9 +130,8 @@ export async function executeNotebook(options: ExecuteNotebookOptions): Promise<
     if (output.code !== 0) {
       // A failed cell still leaves the partly executed notebook for inspection, under a name that cannot pass for a report.
       const partial = existsSync(produced) ? await copyWithoutOverwrite(produced, options.outputDir, `${name}_FAILED`, ".html") : undefined;
-      const lines = output.text.split("\n").filter((l) => l.trim() !== "").slice(0, 60).join("\n");
       throw new NotebookExecutionError(
-        `Notebook ${basename(notebook)} failed: ${lines}${partial ? `\nThe partly executed notebook: ${partial}` : ""}`,
+        `${failureSummary(basename(notebook), output.code, output.text)}${partial ? `\nThe partly executed notebook: ${partial}` : ""}`,
         notebook,
         output.text,
       );

@@ -18,6 +18,8 @@ export interface ProgressSnapshot {
   finished?: boolean;
   /** A closing line, e.g. "stopped by the user: 12 requests aborted". */
   message?: string;
+  /** A standing line under the counts, e.g. where the results go and how to complete the run. */
+  note?: string;
 }
 
 function formatDuration(ms: number): string {
@@ -39,7 +41,7 @@ export function progressHtml(p: ProgressSnapshot): string {
   ];
   if (p.costUsd !== undefined) parts.push(formatUsd(p.costUsd));
   const status = p.finished ? "finished" : "running";
-  const message = p.message ? `<div>${escapeHtml(p.message)}</div>` : "";
+  const message = (p.message ? `<div>${escapeHtml(p.message)}</div>` : "") + (p.note ? `<div class="bb-progress-note">${escapeHtml(p.note)}</div>` : "");
   return (
     `<div class="bb-progress" data-status="${status}" style="font-family:monospace">` +
     `<progress max="${p.total}" value="${p.done}" style="width:16em;vertical-align:middle"></progress> ` +

@@ -204,3 +204,8 @@ export function recordFromCells(cells: Readonly<Record<string, string | undefine
   }
   return out as unknown as RequestRecord;
 }
+
+/** A throttled request: Bedrock's ThrottlingException, or any failure with HTTP status 429 (Too Many Requests). */
+export function isThrottle(errorClass: string, httpStatus: number | null): boolean {
+  return errorClass === "ThrottlingException" || httpStatus === 429;
+}

@@ -5,7 +5,9 @@
  * Latency samples keep only successful, non-warm-up requests; warm-ups, failures and aborts are counted, not measured
  * (warm-ups join the requests when grouped with `includeWarmup`; "non-warm-up" below then means "every").
  */
-import type { RequestRecord } from "./records";
+import { type RequestRecord, isThrottle } from "./records";
+
+export { isThrottle };
 import { sortedFinite } from "./stats";
 import { BEDROCK_BENCH_SOURCE } from "./aws-notebook-import";
 
@@ -187,10 +189,6 @@ class Column {
 
 const MESSAGES_PER_CLASS = 5;
 
-/** A throttled request: Bedrock's ThrottlingException, or any failure with HTTP status 429 (Too Many Requests). */
-export function isThrottle(errorClass: string, httpStatus: number | null): boolean {
-  return errorClass === "ThrottlingException" || httpStatus === 429;
-}
 
 /**
  * Strings the groups keep (keys, error classes, run ids), each stored once as its own flat copy. A CSV parser's cells

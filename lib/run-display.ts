@@ -4,14 +4,16 @@
  * tests reach them; `runInNotebook` only wires them to tslab's display and to the kernel's interrupt.
  */
 
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { type Display, notebook } from "./display";
 import { formatUsd } from "./number-format";
 import { type ProgressView, notebookProgress } from "./progress-view";
 import type { RunEstimate } from "./run-plan";
 import { progressSnapshot } from "./run-progress";
-import { type AnswerEntry, readAnswersFile } from "./results-store";
+import { type AnswerEntry, MANIFEST_FILE, readAnswersFile, readManifest } from "./results-store";
+import { parseManifest } from "./run-manifest";
+import { rawFromExperiment } from "./experiment";
 import type { ScenarioSet } from "./scenarios";
 import { type RunOptions, type RunOutcome, runExperiment } from "./runner";
 
@@ -115,13 +117,13 @@ function shownPath(path: string, from: string): string {
   return rel !== "" && !rel.startsWith("..") ? rel : path;
 }
 
-/** How to complete a run that stopped early, as code for a notebook cell. */
-export function resumeCode(dataset: string, folder: string): string {
-  return `await runInNotebook({ dataset: ${JSON.stringify(dataset)}, resume: ${JSON.stringify(folder)} });`;
+/** How to complete a run that stopped early, as code for a notebook cell (or notebook 01's `resume` parameter). */
+export function resumeCode(folder: string): string {
+  return `await runInNotebook(resumeInputs(${JSON.stringify(folder)}));`;
 }
 
 /** The outcome in a few lines: status, counts, cost, where the results are, how to resume. */
-export function outcomeRows(o: RunOutcome, options: { dataset?: string; cwd?: string } = {}): Row[] {
+export function outcomeRows(o: RunOutcome, options: { cwd?: string } = {}): Row[] {
   const cwd = options.cwd ?? process.cwd();
   const b = o.counts.byStatus;
   const rows: Row[] = [
@@ -133,13 +135,34 @@ export function outcomeRows(o: RunOutcome, options: { dataset?: string; cwd?: st
     { item: "transport", value: `${o.transport.handler} → ${o.transport.endpoint ?? "Bedrock Runtime's regional endpoints"}` },
     { item: "results", value: shownPath(o.folder, cwd) },
   ];
-  if (o.resumable) {
-    rows.push({
-      item: "to complete it",
-      value: options.dataset !== undefined ? resumeCode(options.dataset, shownPath(o.folder, cwd)) : `resume: ${JSON.stringify(shownPath(o.folder, cwd))}`,
-    });
-  }
+  if (o.resumable) rows.push({ item: "to complete it", value: resumeCode(shownPath(o.folder, cwd)) });
   return rows;
+}
+
+/** The run a notebook started last, known from its first event on: still there when an interrupt ends the cell early. */
+let lastRun: { runId: string; folder: string } | undefined;
+
+/**
+ * The run `runInNotebook` started last in this kernel (its id and folder), even when the kernel's interrupt ended the
+ * cell before the outcome came back; later cells use it. Throws when no run has started yet.
+ */
+export function lastNotebookRun(): { runId: string; folder: string } {
+  if (!lastRun) throw new Error("No run has started in this kernel yet: run the cell that calls runInNotebook first.");
+  return lastRun;
+}
+
+/**
+ * The inputs that complete a run folder: its own dataset, experiment and pricing (from `run.json`) and `resume`, so the
+ * plan shown before resuming is the run's own and only its missing requests are sent.
+ */
+export function resumeInputs(folder: string): { dataset: string; experiment: Record<string, unknown>; pricing?: string; resume: string } {
+  const manifest = parseManifest(readManifest(folder), join(folder, MANIFEST_FILE));
+  return {
+    dataset: manifest.dataset.path,
+    experiment: rawFromExperiment(manifest.experiment),
+    ...(existsSync(manifest.pricing.path) ? { pricing: manifest.pricing.path } : {}),
+    resume: folder,
+  };
 }
 
 export interface NotebookRunOptions extends RunOptions {
@@ -155,7 +178,9 @@ export interface NotebookRunOptions extends RunOptions {
  * Runs an experiment from a notebook: progress updates one output in place (requests done, errors, throttles, in
  * flight, rate, cost), the kernel's interrupt (■ in Jupyter) aborts the calls in flight (recorded as `aborted`, the
  * completed records kept), and the outcome is shown with the results folder and, when requests are missing, the call
- * that completes the run. Returns the outcome.
+ * that completes the run. tslab ends an interrupted cell at once, before the outcome is back: the progress box itself
+ * names the results folder from the start and, at the end, the call that completes the run, and `lastNotebookRun()`
+ * gives later cells the folder. Returns the outcome.
  */
 export async function runInNotebook(options: NotebookRunOptions): Promise<RunOutcome> {
   const { display: given, progress: givenProgress, abortOnInterrupt = true, ...runOptions } = options;
@@ -167,18 +192,29 @@ export async function runInNotebook(options: NotebookRunOptions): Promise<RunOut
   const forward = (): void => controller.abort(runOptions.signal?.reason);
   if (runOptions.signal?.aborted) forward();
   else runOptions.signal?.addEventListener("abort", forward, { once: true });
+  let started: { runId: string; folder: string } | undefined;
   try {
     const outcome = await runExperiment({
       ...runOptions,
       signal: controller.signal,
       onProgress: (event) => {
-        progress.update(progressSnapshot(event));
+        if (event.type === "run-started") {
+          started = { runId: event.runId, folder: event.folder };
+          lastRun = started;
+        }
+        const snapshot = progressSnapshot(event);
+        if (started) {
+          // Shown from the start: an interrupt ends the cell at once (tslab), so the box itself says where things are.
+          const where = `results: ${shownPath(started.folder, process.cwd())}`;
+          const incomplete = event.type === "run-finished" && event.status !== "completed";
+          snapshot.note = incomplete ? `${where} · to complete it: ${resumeCode(shownPath(started.folder, process.cwd()))}` : where;
+        }
+        progress.update(snapshot);
         runOptions.onProgress?.(event);
       },
     });
     progress.flush();
-    const dataset = typeof runOptions.dataset === "string" ? runOptions.dataset : undefined;
-    display.table(outcomeRows(outcome, dataset !== undefined ? { dataset } : {}), { caption: "Run" });
+    display.table(outcomeRows(outcome), { caption: "Run" });
     return outcome;
   } finally {
     if (abortOnInterrupt) process.off("SIGINT", onInterrupt);

@@ -5,7 +5,7 @@
  */
 
 import type { ProgressSnapshot } from "./progress-view";
-import type { RequestRecord, RequestStatus } from "./records";
+import { type RequestRecord, type RequestStatus, isThrottle } from "./records";
 
 /** Why a run stopped before its schedule was done. */
 export type StopReason = "aborted" | "duration" | "budget";
@@ -17,7 +17,7 @@ export interface ProgressCounts {
   readonly total: number;
   /** Recorded requests that failed (`error` or `timeout`). */
   readonly errors: number;
-  /** Failures that were throttling (`ThrottlingException`, incl. in-stream). */
+  /** Failures that were throttling (`ThrottlingException`, incl. in-stream, or any HTTP 429), as the analysis counts them. */
   readonly throttles: number;
   readonly aborted: number;
   readonly inFlight: number;
@@ -85,7 +85,7 @@ export class ProgressCounter {
 
   constructor(
     private readonly total: number,
-    previous: readonly Pick<RequestRecord, "status" | "errorClass" | "costUsd">[],
+    previous: readonly Pick<RequestRecord, "status" | "errorClass" | "httpStatus" | "costUsd">[],
     private readonly now: () => number,
   ) {
     this.done = 0;
@@ -93,10 +93,10 @@ export class ProgressCounter {
     for (const r of previous) this.count(r);
   }
 
-  private count(r: Pick<RequestRecord, "status" | "errorClass" | "costUsd">): void {
+  private count(r: Pick<RequestRecord, "status" | "errorClass" | "httpStatus" | "costUsd">): void {
     this.done++;
     if (r.status === "error" || r.status === "timeout") this.errors++;
-    if (r.errorClass === "ThrottlingException") this.throttles++;
+    if (r.status !== "success" && isThrottle(r.errorClass, r.httpStatus)) this.throttles++;
     if (r.status === "aborted") this.aborted++;
     if (r.costUsd !== null) this.costUsd += r.costUsd;
   }
@@ -106,7 +106,7 @@ export class ProgressCounter {
     if (this.firstSendMs === null) this.firstSendMs = this.now();
   }
 
-  completed(r: Pick<RequestRecord, "status" | "errorClass" | "costUsd">): void {
+  completed(r: Pick<RequestRecord, "status" | "errorClass" | "httpStatus" | "costUsd">): void {
     this.inFlight--;
     this.completedThisSession++;
     this.count(r);

@@ -178,7 +178,7 @@ export const SUMMARY_COLUMNS: readonly SummaryColumn[] = Object.freeze([
   c("throttle_rate", "", "throttles / (requests − aborted)."),
   c("failures_before_stream", "", "Failures before the event stream started."),
   c("failures_mid_stream", "", "Failures after the stream started."),
-  c("failures_client", "", "Failures on the client side (e.g. first-byte or total timeouts)."),
+  c("failures_client", "", "Failures with no HTTP response at all (fault side `client`): a refused or reset connection, DNS, credentials, an abort before sending. Timeouts count before or mid-stream, where they happened."),
   c("retried_requests", "", "Requests the SDK attempted more than once."),
   c("retries", "", "Σ (attempts − 1)."),
   c("retry_delay_ms_total", "ms", "Σ SDK retry delay."),

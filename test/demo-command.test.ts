@@ -17,7 +17,7 @@ describe("bedrock-bench demo", () => {
   test("--help says what it runs, what it leaves and the exit codes", async () => {
     const r = await runCli(["demo", "--help"]);
     assert.equal(r.code, 0);
-    for (const flag of ["--dataset <file>", "--config <file>", "--results <dir>", "--out <dir>", "--verbose", "--json", "--no-color"]) {
+    for (const flag of ["--dataset <file>", "--config <file>", "--results-dir <dir>", "--out <dir>", "--verbose", "--json", "--no-color"]) {
       assert.ok(r.stdout.includes(flag), `help mentions ${flag}`);
     }
     assert.match(r.stdout, /01_run_benchmark\.ipynb/);
@@ -46,7 +46,7 @@ describe("bedrock-bench demo", () => {
         "demo",
         "--dataset", join(FIXTURE, "scenarios.jsonl"),
         "--config", join(FIXTURE, "experiment.json"),
-        "--results", results,
+        "--results-dir", results,
         "--out", out,
         "--json",
       ]);
@@ -81,7 +81,7 @@ describe("bedrock-bench demo", () => {
       writeFileSync(bad, `${JSON.stringify({ text_prompt: "hi", expected_output_tokens: 10, model_id: "us.amazon.nova-micro-v1:0", region: "us-east-1", inference_profile: "fast" })}\n`);
       const results = join(dir, "results");
       const out = join(dir, "out");
-      const r = await runCli(["demo", "--dataset", bad, "--results", results, "--out", out]);
+      const r = await runCli(["demo", "--dataset", bad, "--results-dir", results, "--out", out]);
       assert.equal(r.code, 2);
       assert.match(r.stderr, /^bedrock-bench: /);
       assert.ok(r.stderr.includes(`${bad}:1`), r.stderr);
@@ -89,6 +89,19 @@ describe("bedrock-bench demo", () => {
       assert.doesNotMatch(r.stderr, /running 01_run_benchmark/);
       assert.deepEqual(readdirSync(results), [], "no run folder");
       assert.deepEqual(readdirSync(out), [], "no report");
+    });
+  });
+
+  test("a configuration naming an endpoint is refused: the demo only runs its own emulator", async () => {
+    await withTempDir(async (dir) => {
+      const config = join(dir, "remote.json");
+      writeFileSync(config, JSON.stringify({ target: "aws", endpoint: "https://bedrock-runtime.us-east-1.amazonaws.com" }));
+      const results = join(dir, "results");
+      const r = await runCli(["demo", "--config", config, "--results-dir", results, "--out", join(dir, "out")]);
+      assert.equal(r.code, 2);
+      assert.ok(r.stderr.startsWith(`bedrock-bench: ${config}: the demo runs the built-in emulator only (nothing was run)\n`), r.stderr);
+      assert.match(r.stderr, /field 'endpoint' is "https:\/\/bedrock-runtime\.us-east-1\.amazonaws\.com" \(string\); expected no endpoint/);
+      assert.deepEqual(readdirSync(results), []);
     });
   });
 });

@@ -153,6 +153,19 @@ describe("experiment files and overrides", () => {
     assert.throws(() => experimentWithOverrides(raw, { concurrency: -2 }, "exp.json + flags"), /exp\.json \+ flags: field 'concurrency' is -2/);
   });
 
+  test("switching a file made for the emulator to aws (or an endpoint) drops its emulator options; a file saying aws keeps refusing them", () => {
+    const raw = { name: "demo", seed: 5, emulator: { seed: 7, timeScale: 0.5 } };
+    const aws = experimentWithOverrides(raw, { target: "aws" }, "demo.json + target");
+    assert.equal(aws.target, "aws");
+    assert.deepEqual(aws.emulator, {});
+    assert.equal(aws.seed, 5);
+    const endpoint = experimentWithOverrides(raw, { endpoint: "http://127.0.0.1:4010" }, "demo.json + endpoint");
+    assert.deepEqual(endpoint.emulator, {});
+    assert.equal(endpoint.endpoint, "http://127.0.0.1:4010");
+    assert.equal(experimentWithOverrides(raw, {}, "demo.json").emulator?.["seed"], 7, "kept without the switch");
+    assert.throws(() => parseExperiment({ ...raw, target: "aws" }, "mixed.json"), /mixed\.json: field 'emulator' .*no emulator options with target "aws"/);
+  });
+
   test("rawFromExperiment reproduces a resolved experiment exactly", () => {
     const configs = [
       { seed: 1 },

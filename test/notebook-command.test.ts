@@ -14,7 +14,7 @@ describe("bedrock-bench notebook", () => {
   test("--help names the argument, every option, examples and the exit codes", async () => {
     const r = await runCli(["notebook", "--help"]);
     assert.equal(r.code, 0);
-    for (const flag of ["<notebook>", "--params <file>", "--out <dir>", "--timeout <sec>", "--verbose", "--json"]) {
+    for (const flag of ["<notebook>", "--params <file>", "--out <dir>", "--timeout <sec>", "--verbose", "--json", "--no-color"]) {
       assert.ok(r.stdout.includes(flag), `help mentions ${flag}`);
     }
     assert.match(r.stdout, /BB_PARAM_<NAME>/);

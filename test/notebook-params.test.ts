@@ -26,6 +26,15 @@ describe("notebookParameters", () => {
     assert.deepEqual(p, { dataset: "x.jsonl", concurrency: 32, dryRun: true, models: ["m1", "m2"], resume: "results/r1" });
   });
 
+  test("an unknown BB_PARAM_ variable is reported, not silently ignored; known ones are not", () => {
+    const warnings: string[] = [];
+    const p = notebookParameters(defaults, { BB_PARAM_CONCURENCY: "8", BB_PARAM_CONCURRENCY: "6", OTHER: "x" }, (m) => warnings.push(m));
+    assert.equal(p.concurrency, 6);
+    assert.deepEqual(warnings, [
+      "BB_PARAM_CONCURENCY is ignored: this notebook has no such parameter (it takes BB_PARAM_DATASET, BB_PARAM_CONCURRENCY, BB_PARAM_DRY_RUN, BB_PARAM_MODELS, BB_PARAM_RESUME)",
+    ]);
+  });
+
   test("names the file and the parameter for unknown names and wrong types", () => {
     const unknown = paramsFile(JSON.stringify({ concurency: 3 }));
     assert.throws(() => notebookParameters(defaults, { BEDROCK_BENCH_PARAMS: unknown }), (err: unknown) => {

@@ -1,10 +1,10 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { NotebookExecutionError, copyWithoutOverwrite, executeNotebook } from "../lib/notebook-runner";
+import { NotebookExecutionError, copyWithoutOverwrite, executeNotebook, failureSummary, jupyterPython } from "../lib/notebook-runner";
 
 function notebookJson(cells: string[]): string {
   return JSON.stringify({
@@ -71,4 +71,42 @@ describe("copyWithoutOverwrite", () => {
       await rm(d, { recursive: true, force: true });
     }
   });
+});
+
+describe("failureSummary", () => {
+  test("a failed cell: the cell, its first line and the end of its error text", () => {
+    const error = Array.from({ length: 50 }, (_, i) => `  at frame ${i}`);
+    const text = ["[NbClientApp] Executing x.ipynb", "cell 3 (id ab12) failed:", "const a = 1;", "const b = a.c.d;", "------------------", "TypeError: boom", ...error].join("\n");
+    const summary = failureSummary("x.ipynb", 3, text);
+    const lines = summary.split("\n");
+    assert.equal(lines[0], "Notebook x.ipynb failed: cell 3 (id ab12) failed:");
+    assert.equal(lines[1], "  const a = 1; …");
+    assert.equal(lines[2], "…");
+    assert.equal(lines.length, 3 + 40, "the last 40 lines of the error");
+    assert.equal(lines[lines.length - 1], "  at frame 49");
+  });
+
+  test("a timeout says so", () => {
+    assert.equal(failureSummary("x.ipynb", 3, "a cell ran longer than 5 s: Cell execution timed out"), "Notebook x.ipynb failed: a cell ran longer than 5 s: Cell execution timed out");
+  });
+
+  test("Jupyter not running at all: its last line and how to set it up, no traceback", () => {
+    const text = "Traceback (most recent call last):\n  File \"x.py\", line 1\njupyter_client.kernelspec.NoSuchKernel: No such kernel named tslab\n";
+    assert.equal(
+      failureSummary("x.ipynb", 1, text),
+      "Jupyter could not run x.ipynb: jupyter_client.kernelspec.NoSuchKernel: No such kernel named tslab. Is Jupyter installed with the tslab kernel? Run 'npm run setup' (or set BEDROCK_BENCH_PYTHON to a Python with Jupyter).",
+    );
+  });
+});
+
+test("jupyterPython: BEDROCK_BENCH_PYTHON wins over the Python the set-up script recorded", async () => {
+  const root = await mkdtemp(join(tmpdir(), "bb-py-"));
+  try {
+    await mkdir(join(root, ".jupyter"), { recursive: true });
+    await writeFile(join(root, ".jupyter", "python-path"), "/opt/recorded/python3\n");
+    assert.equal(jupyterPython(root, {}), "/opt/recorded/python3");
+    assert.equal(jupyterPython(root, { BEDROCK_BENCH_PYTHON: "/home/me/venv/bin/python" }), "/home/me/venv/bin/python");
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
 });

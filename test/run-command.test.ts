@@ -53,7 +53,11 @@ describe("bedrock-bench run: help and usage", () => {
 
       const badChoice = await runCli(["run", AWS_SAMPLE, "--handler", "http3", "--out", out]);
       assert.equal(badChoice.code, 2);
-      assert.match(badChoice.stderr, /argument 'http3' is invalid\. Allowed choices are http2, http1/);
+      assert.equal(badChoice.stderr, "bedrock-bench: option '--handler <handler>' argument 'http3' is invalid. Allowed choices are http2, http1. (run with --help for usage)\n");
+
+      const unknown = await runCli(["run", AWS_SAMPLE, "--bogus"]);
+      assert.equal(unknown.code, 2);
+      assert.equal(unknown.stderr, "bedrock-bench: unknown option '--bogus' (run with --help for usage)\n");
 
       const contradiction = await runCli(["run", AWS_SAMPLE, "--rate", "5", "--handler", "http2", "--concurrency", "0", "--out", out]);
       assert.equal(contradiction.code, 2);

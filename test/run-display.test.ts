@@ -3,17 +3,19 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { Display } from "../lib/display";
 import { ProgressView } from "../lib/progress-view";
 import { readRequestsCsv } from "../lib/results-store";
-import { answerRows, estimateConfigurationRows, estimateRows, excerpt, outcomeRows, resumeCode, runInNotebook, scenarioRows } from "../lib/run-display";
+import { answerRows, estimateConfigurationRows, estimateRows, excerpt, lastNotebookRun, outcomeRows, resumeInputs, runInNotebook, scenarioRows } from "../lib/run-display";
 import { estimateRun } from "../lib/run-plan";
 import { DatasetError } from "../lib/input-error";
 import { loadScenarios } from "../lib/scenarios";
 import { withTempDir, writeJsonl } from "./helpers/temp-dir";
 
 const FIXTURE = join(__dirname, "fixtures", "notebook-run");
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const DATASET = join(FIXTURE, "scenarios.jsonl");
 
 /** A display that keeps what it was given. */
@@ -78,6 +80,10 @@ describe("estimateRows", () => {
 });
 
 describe("runInNotebook against the emulator", () => {
+  test("no run yet: lastNotebookRun says what to do", () => {
+    assert.throws(() => lastNotebookRun(), /No run has started in this kernel yet/);
+  });
+
   test("progress in place, the outcome table, first answers per model, hostile text kept as data", async () => {
     await withTempDir(async (dir) => {
       const ui = capture();
@@ -138,12 +144,25 @@ describe("runInNotebook against the emulator", () => {
       assert.ok(outcome.counts.byStatus.aborted >= 1, "the call in flight was aborted and recorded");
       assert.equal(outcome.resumable, true);
       assert.equal(process.listenerCount("SIGINT"), 0, "the interrupt handler is removed after the run");
-      const rows = Object.fromEntries(outcomeRows(outcome, { dataset, cwd: dir }).map((r) => [r.item, r.value]));
-      assert.equal(rows["to complete it"], resumeCode(dataset, join("results", outcome.runId)));
-      assert.match(String(rows["to complete it"]), /^await runInNotebook\(\{ dataset: ".*slow\.jsonl", resume: "results\/\d{8}_\d{6}" \}\);$/);
+      const rows = Object.fromEntries(outcomeRows(outcome, { cwd: dir }).map((r) => [r.item, r.value]));
+      assert.equal(rows["to complete it"], `await runInNotebook(resumeInputs("results/${outcome.runId}"));`);
+      // tslab ends an interrupted cell at once: the progress box itself names the folder from the start, and the call
+      // that completes the run at the end; later cells find the run through lastNotebookRun().
+      const rel = relative(process.cwd(), outcome.folder);
+      const shown = rel.startsWith("..") ? outcome.folder : rel; // relative when inside the working directory
+      assert.match(ui.progressHtml[0] ?? "", new RegExp(`<div class="bb-progress-note">results: ${escapeRegExp(shown)}</div>`));
+      assert.ok(
+        (ui.progressHtml[ui.progressHtml.length - 1] ?? "").includes(`results: ${shown} · to complete it: await runInNotebook(resumeInputs(&quot;${shown}&quot;));`),
+        ui.progressHtml[ui.progressHtml.length - 1],
+      );
+      assert.deepEqual(lastNotebookRun(), { runId: outcome.runId, folder: outcome.folder });
 
-      const resumed = await runInNotebook({ dataset, resume: outcome.folder, display: ui.display, progress: ui.progress, abortOnInterrupt: false });
+      const inputs = resumeInputs(outcome.folder);
+      assert.equal(inputs.dataset, dataset, "the run's own dataset");
+      assert.equal(inputs.experiment["invocationsPerScenario"], 8, "the run's own experiment");
+      const resumed = await runInNotebook({ ...inputs, display: ui.display, progress: ui.progress, abortOnInterrupt: false });
       assert.equal(resumed.status, "completed");
+      assert.equal(resumed.runId, outcome.runId);
       assert.equal(resumed.counts.missing, 0);
       const records = readRequestsCsv(join(outcome.folder, "requests.csv"));
       const completedSequences = records.filter((r) => r.status !== "aborted").map((r) => r.sequence).sort((a, b) => a - b);

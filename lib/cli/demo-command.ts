@@ -4,7 +4,7 @@ import { runDemo, type DemoResult } from "../demo";
 import { colors, printJson, processStreams, useColor, type CliStreams } from "./output";
 
 interface DemoOptions {
-  results?: string;
+  resultsDir?: string;
   out?: string;
   dataset?: string;
   config?: string;
@@ -16,7 +16,8 @@ interface DemoOptions {
 const HELP_AFTER = `
 Runs notebooks/01_run_benchmark.ipynb (the demo experiment against the built-in emulator: three models, standard and
 latency-optimized, two service tiers, one injected throttle burst) and then notebooks/02_analyze_results.ipynb on that
-run, headless, as JupyterLab would. Nothing leaves the machine. About two minutes.
+run, headless, as JupyterLab would. The target is always the emulator (a configuration made for "aws" is switched to it;
+one naming an endpoint is refused): nothing leaves the machine. About 70 seconds with the demo's inputs.
 
 Leaves: a run folder in results/, the analysis report (HTML and Markdown) and summary CSV in results-analysis/, and both
 notebooks exported as self-contained HTML beside them; nothing already there is overwritten.
@@ -38,7 +39,7 @@ function shown(path: string): string {
 export async function demoCommand(o: DemoOptions, streams: CliStreams = processStreams): Promise<number> {
   const c = colors(useColor(streams.stdout, streams.env, o.color === false));
   const result: DemoResult = await runDemo({
-    ...(o.results ? { resultsDir: o.results } : {}),
+    ...(o.resultsDir ? { resultsDir: o.resultsDir } : {}),
     ...(o.out ? { outputDir: o.out } : {}),
     ...(o.dataset ? { dataset: o.dataset } : {}),
     ...(o.config ? { experiment: o.config } : {}),
@@ -79,7 +80,7 @@ export function registerDemoCommand(program: Command): void {
     .description("run the demo notebooks headless against the built-in emulator; print the HTML report's path")
     .option("--dataset <file>", "scenario dataset (JSONL) instead of the demo's")
     .option("--config <file>", "experiment configuration (JSON) instead of the demo's")
-    .option("--results <dir>", "folder of run folders (default: results/)")
+    .option("--results-dir <dir>", "folder of run folders (default: results/)")
     .option("--out <dir>", "folder for the reports and exported notebooks (default: results-analysis/)")
     .option("--verbose", "show Jupyter's progress lines")
     .option("--json", "print a JSON summary of what was written (only that on stdout)")

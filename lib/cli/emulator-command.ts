@@ -38,6 +38,19 @@ const FLAGS: Readonly<Record<string, string>> = Object.freeze({
   defaultRegion: "--default-region",
 });
 
+const EMULATOR_HELP_AFTER = `
+Point any AWS SDK at the printed endpoint (endpoint: "http://127.0.0.1:4010", any credentials, any region), or set
+"endpoint" in an experiment so runs use this emulator instead of starting their own.
+
+Examples:
+  $ bedrock-bench emulator                                  # port 4010, shipped profiles
+  $ bedrock-bench emulator --port 0 --json                  # a free port; {"endpoint": …} on stdout
+  $ bedrock-bench emulator --time-scale 0.1 --seed 7 --faults faults.json --ground-truth truth.jsonl
+  $ bedrock-bench emulator --list-models
+
+Exit codes: 0 stopped by Ctrl+C / SIGTERM (or --list-models done); 2 bad input (an option, the profiles or faults
+file: the message names file and field); 1 any other failure (e.g. the port is taken).`;
+
 export function registerEmulatorCommand(program: Command): void {
   program
     .command("emulator")
@@ -53,6 +66,7 @@ export function registerEmulatorCommand(program: Command): void {
     .option("--list-models", "print the models, regions and model IDs the emulator knows, then exit")
     .option("--json", "print one JSON document on stdout")
     .option("--no-color", "no colours")
+    .addHelpText("after", EMULATOR_HELP_AFTER)
     .action(async (opts: EmulatorCommandOptions) => {
       await runEmulatorCommand(opts);
     });

@@ -23,7 +23,7 @@ JSON object of the notebook's parameter names) and from BB_PARAM_<NAME> environm
 
 Examples:
   $ bedrock-bench notebook 01_run_benchmark --params my-run.json
-  $ BB_PARAM_INPUTS=results/20251122_153012_mixed bedrock-bench notebook 02_analyze_results
+  $ BB_PARAM_INPUTS=../results/20251122_153012_mixed bedrock-bench notebook 02_analyze_results   # paths from notebooks/
   $ bedrock-bench notebook notebooks/00_environment_check.ipynb --out /tmp/check
 
 Exit codes: 0 every cell ran; 2 bad input (no such notebook, unreadable params); 1 a cell failed (the cell and its error
@@ -84,6 +84,7 @@ export function registerNotebookCommand(program: Command): void {
     .option("--timeout <sec>", "seconds a single cell may run (default 1200)")
     .option("--verbose", "show Jupyter's progress lines")
     .option("--json", "print {notebook, html, durationMs} as JSON (only that on stdout)")
+    .option("--no-color", "accepted for consistency (this command prints no colours)")
     .addHelpText("after", HELP_AFTER)
     .action(async (arg: string, opts: NotebookOptions) => {
       process.exitCode = await notebookCommand(arg, opts);

@@ -15,7 +15,10 @@ export function buildProgram(): Command {
   const program = new Command("bedrock-bench")
     .description("Benchmark LLMs on Amazon Bedrock, or on the built-in Bedrock Runtime emulator")
     .version(VERSION)
-    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({
+      // Usage errors end like every other failure: one line `bedrock-bench: <reason> (…--help…)`.
+      outputError: (text, write) => write(`bedrock-bench: ${text.trim().replace(/^error: /, "")} (run with --help for usage)\n`),
+    })
     .exitOverride();
   registerRunCommand(program);
   registerAnalyzeCommand(program);
