@@ -158,6 +158,10 @@ function ciText(ci: ConfidenceInterval): string {
   return `${Math.round(ci.level * 100)}% CI ${formatSignedMs(ci.lower)} to ${formatSignedMs(ci.upper)}`;
 }
 
+function ciLevelText(ci: ConfidenceInterval): string {
+  return `${Math.round(ci.level * 100)}%`;
+}
+
 function compareMetric(
   metric: ComparedMetric,
   baseline: RequestGroup,
@@ -184,10 +188,19 @@ function compareMetric(
     `median ${name} ${formatMs(baselineMedianMs)} (${names.baseline}) vs ${formatMs(candidateMedianMs)} (${names.candidate}), ` +
     `${formatSignedMs(medianDifferenceMs.estimate)} (${ciText(medianDifferenceMs)}); p90 ${formatSignedMs(p90DifferenceMs.estimate)} (${ciText(p90DifferenceMs)}); ` +
     `rank-sum ${formatPValue(rankSum.pValue)}`;
-  const needed = samplesForPrecision === null ? "" : ` About ${samplesForPrecision.toLocaleString("en-US")} requests per configuration would pin the median difference to ±${formatMs(precisionMs)}.`;
+  const fewest = Math.min(a.length, b.length);
+  const tooFew = fewest < o.minSamples;
+  // Below minSamples the bootstrap half-width is itself unreliable: never suggest fewer than minSamples.
+  const target = samplesForPrecision === null ? null : tooFew ? Math.max(samplesForPrecision, o.minSamples) : samplesForPrecision;
+  const needed =
+    target === null
+      ? ""
+      : !tooFew && target <= fewest
+        ? ` ${fewest.toLocaleString("en-US")} requests per configuration already pin the median difference to ±${formatMs(precisionMs)} or better.`
+        : ` About ${target.toLocaleString("en-US")} requests per configuration would pin the median difference to ±${formatMs(precisionMs)}.`;
   let verdict: VerdictKind;
   let text: string;
-  if (a.length < o.minSamples || b.length < o.minSamples) {
+  if (tooFew) {
     verdict = "too-few-samples";
     text =
       `Too few samples to conclude anything about ${name}: ${a.length} ${names.baseline} vs ${b.length} ${names.candidate} successful requests ` +
@@ -201,7 +214,14 @@ function compareMetric(
         `${formatSignedPercent(relativeMedianChange)} at the median. ${observed}.`;
     } else {
       verdict = "no-clear-difference";
-      text = `No clear difference in ${name} between ${names.candidate} and ${names.baseline}: ${observed}.${needed}`;
+      // The two criteria can disagree: say which one held, so a reader does not take p < alpha alone as a difference.
+      const split =
+        rankSum.pValue < o.alpha
+          ? ` The rank-sum test sees a shift (${formatPValue(rankSum.pValue)}, α = ${o.alpha}), but the median difference's ${ciLevelText(medianDifferenceMs)} CI includes zero.`
+          : excludesZero
+            ? ` The median difference's ${ciLevelText(medianDifferenceMs)} CI excludes zero, but the rank-sum test does not confirm it (${formatPValue(rankSum.pValue)}, α = ${o.alpha}).`
+            : "";
+      text = `No clear difference in ${name} between ${names.candidate} and ${names.baseline}: ${observed}.${split}${needed}`;
     }
   }
   return {

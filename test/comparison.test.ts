@@ -107,6 +107,27 @@ test("identical distributions give no clear difference, and the sample size scal
   assert.equal(precise.samplesForPrecision, 120);
 });
 
+test("when the rank-sum test and the median's CI disagree, the verdict is no clear difference and says which held", () => {
+  // 40 vs 40: the candidate's upper 21 values are 40 ms later, so its median sits on the edge of the gap (bootstrap
+  // medians land on either side) while the rank-sum test sees the shift of half the distribution.
+  const out: RequestRecord[] = [];
+  for (let i = 0; i < 40; i++) {
+    out.push(successRecord({ modelId: X, ttftMs: 500 + i, totalMs: 1500 + i }));
+    const t = 500 + i + (i >= 19 ? 40 : 0);
+    out.push(successRecord({ modelId: X, performanceConfigAsked: "optimized", performanceConfigServed: "optimized", ttftMs: t, totalMs: 1500 + i }));
+  }
+  const [standard, optimized] = groupRecords(out);
+  const [ttft, total] = compareGroups(standard!, optimized!, "performance-config", { seed: 3 }).metrics;
+  assert.ok(ttft!.rankSum.pValue < 0.05 && ttft!.rankSum.pValue > 0.01, String(ttft!.rankSum.pValue));
+  assert.ok(ttft!.medianDifferenceMs.lower < 0 && ttft!.medianDifferenceMs.upper > 0);
+  assert.equal(ttft!.verdict, "no-clear-difference");
+  assert.match(ttft!.text, /The rank-sum test sees a shift \(p = 0\.0\d\d, α = 0\.05\), but the median difference's 95% CI includes zero\./);
+  // identical totals: neither criterion holds, nothing to explain; 40 per side is already precise enough
+  assert.equal(total!.verdict, "no-clear-difference");
+  assert.doesNotMatch(total!.text, /rank-sum test sees|does not confirm/);
+  assert.match(total!.text, /40 requests per configuration already pin the median difference to ±76\.0 ms or better\.$/);
+});
+
 test("comparisons are reproducible for a seed and cover tiers and model pairs", () => {
   const set = resultSetFromRecords(records());
   const a = compareResults(set, { seed: 5 });
