@@ -43,6 +43,11 @@ export interface MetricComparison {
   /** medianDifference / baseline median. */
   relativeMedianChange: number | null;
   rankSum: RankSumResult;
+  /**
+   * The rank-sum p-value adjusted (Holm–Bonferroni) over every test of the set `compareResults` made, so that many
+   * comparisons do not turn chance into findings; null for a comparison made alone (`compareGroups`).
+   */
+  holmPValue: number | null;
   /** Permutation-test p-value (difference of means), when permutations were asked for. */
   permutationPValue: number | null;
   /** Target ± half-width of the median difference's CI used for `samplesForPrecision`, ms. */
@@ -236,6 +241,7 @@ function compareMetric(
     p90DifferenceMs,
     relativeMedianChange,
     rankSum,
+    holmPValue: null,
     permutationPValue: permutation,
     precisionMs,
     samplesForPrecision,
@@ -326,6 +332,36 @@ export function compareResults(input: ResultSet | readonly RequestGroup[], optio
   const kinds = options.kinds ?? (["performance-config", "service-tier", "model"] as const);
   const out: Comparison[] = [];
   for (const kind of kinds) for (const [baseline, candidate] of pairs(groups, kind)) out.push(compareGroups(baseline, candidate, kind, resolved));
+  const alpha = resolve(options).alpha;
+  const tests = out.flatMap((c) => c.metrics);
+  const adjusted = holmAdjusted(tests.map((m) => m.rankSum.pValue));
+  tests.forEach((m, i) => {
+    m.holmPValue = adjusted[i]!;
+    // A verdict that rests on p < alpha alone, when the family of tests is large, is flagged rather than reversed:
+    // the CI criterion still held, and the reader sees both numbers.
+    if ((m.verdict === "candidate-faster" || m.verdict === "candidate-slower") && m.holmPValue >= alpha) {
+      m.text +=
+        ` Tentative: adjusted for the ${tests.length} tests of this comparison set (Holm), ${formatPValue(m.holmPValue)}, not below α = ${alpha};` +
+        ` confirm it with a run that compares only these two.`;
+    }
+  });
+  for (const c of out) if (c.metrics.length > 0) c.verdict = c.metrics.map((m) => m.text).join(" ");
+  return out;
+}
+
+/**
+ * Holm–Bonferroni adjusted p-values, in the input's order: the i-th smallest of m p-values becomes
+ * max over j ≤ i of min(1, (m − j + 1) · p(j)). Controls the family-wise error rate at α without assuming independence.
+ */
+export function holmAdjusted(pValues: readonly number[]): number[] {
+  const m = pValues.length;
+  const order = pValues.map((p, i) => ({ p, i })).sort((x, y) => x.p - y.p || x.i - y.i);
+  const out = new Array<number>(m);
+  let running = 0;
+  order.forEach(({ p, i }, rank) => {
+    running = Math.max(running, Math.min(1, (m - rank) * p));
+    out[i] = running;
+  });
   return out;
 }
 

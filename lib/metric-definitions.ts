@@ -80,6 +80,8 @@ export function comparisonMethod(settings: ComparisonSettings): string {
     `${settings.permutations > 0 ? `; a permutation test of the difference of means (${settings.permutations.toLocaleString("en-US")} relabellings) is also given` : ""}. ` +
     `Verdict: "faster" or "slower" when p < ${settings.alpha} and the confidence interval of the median difference excludes 0; "no clear difference" otherwise; ` +
     `"too few samples" whenever either side has fewer than ${settings.minSamples} successful requests, whatever the p-value. ` +
+    `With many comparisons some p-values fall below ${settings.alpha} by chance: each is also given Holm–Bonferroni adjusted over every test of the report, ` +
+    `and a "faster" or "slower" verdict whose adjusted p is not below ${settings.alpha} is marked tentative. ` +
     `The sample size needed is the number of requests per configuration that would narrow the median difference's interval to ${precision} (half-widths shrink as 1/√n).`
   );
 }

@@ -265,6 +265,7 @@ function ciCell(estimate: number, lower: number, upper: number): string {
 export function comparisonsTable(comparisons: readonly Comparison[], level = 0.95): ReportTable {
   const pct = `${Math.round(level * 100)}%`;
   const withPermutation = comparisons.some((c) => c.metrics.some((m) => m.permutationPValue !== null));
+  const withHolm = comparisons.some((c) => c.metrics.some((m) => m.holmPValue !== null));
   const rows: string[][] = [];
   for (const c of comparisons) {
     for (const m of c.metrics) {
@@ -277,6 +278,7 @@ export function comparisonsTable(comparisons: readonly Comparison[], level = 0.9
         ciCell(m.medianDifferenceMs.estimate, m.medianDifferenceMs.lower, m.medianDifferenceMs.upper),
         ciCell(m.p90DifferenceMs.estimate, m.p90DifferenceMs.lower, m.p90DifferenceMs.upper),
         pCell(m.rankSum.pValue),
+        ...(withHolm ? [pCell(m.holmPValue)] : []),
         ...(withPermutation ? [pCell(m.permutationPValue)] : []),
         m.samplesForPrecision === null ? "—" : int(m.samplesForPrecision),
         VERDICT_LABELS[m.verdict],
@@ -295,12 +297,15 @@ export function comparisonsTable(comparisons: readonly Comparison[], level = 0.9
       right(`Δ median [${pct} CI]`),
       right(`Δ p90 [${pct} CI]`),
       right("p (rank-sum)"),
+      ...(withHolm ? [right("p (Holm)")] : []),
       ...(withPermutation ? [right("p (permutation)")] : []),
       right("n needed / config"),
       left("verdict"),
     ],
     rows,
-    note: "Δ = candidate − baseline: negative means the candidate is faster. \"n needed\" is the requests per configuration that would pin the median difference to the precision stated in the method.",
+    note:
+      "Δ = candidate − baseline: negative means the candidate is faster. \"n needed\" is the requests per configuration that would pin the median difference to the precision stated in the method." +
+      (withHolm ? ` p (Holm) adjusts the rank-sum p-values for the ${rows.length} tests of this table (Holm–Bonferroni), so that many comparisons do not turn chance into findings.` : ""),
   };
 }
 

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { compareGroups, compareResults, fallbackRates } from "../lib/comparison";
+import { compareGroups, compareResults, fallbackRates, holmAdjusted } from "../lib/comparison";
 import { groupRecords } from "../lib/request-groups";
 import { resultSetFromRecords } from "../lib/results-loader";
 import type { RequestRecord } from "../lib/records";
@@ -168,4 +168,50 @@ test("served vs asked: the fallback rate per model, region and asked config", ()
   const x = rates.find((r) => r.model === X && r.asked === "optimized")!;
   assert.equal(x.rate, 0);
   assert.equal(rates.find((r) => r.model === X && r.asked === "standard")!.requests, 40);
+});
+
+test("Holm adjustment: hand-computed values, input order kept, monotone, capped at 1", () => {
+  // sorted 0.01, 0.02, 0.03, 0.5 with m = 4: 0.04, max(0.04, 0.06) = 0.06, max(0.06, 0.06) = 0.06, max(0.06, 0.5) = 0.5
+  assert.deepEqual(holmAdjusted([0.03, 0.5, 0.01, 0.02]).map((p) => Math.round(p * 1e12) / 1e12), [0.06, 0.5, 0.04, 0.06]);
+  assert.deepEqual(holmAdjusted([0.4, 0.6]), [0.8, 0.8]);
+  assert.deepEqual(holmAdjusted([0.9, 0.8]), [1, 1]);
+  assert.deepEqual(holmAdjusted([]), []);
+});
+
+test("compareResults adjusts every rank-sum p over the whole set and marks a verdict that does not survive as tentative", () => {
+  const set = resultSetFromRecords(records());
+  const all = compareResults(set);
+  const tests = all.flatMap((c) => c.metrics);
+  const expected = holmAdjusted(tests.map((m) => m.rankSum.pValue));
+  assert.deepEqual(tests.map((m) => m.holmPValue), expected);
+  for (const m of tests) assert.ok(m.holmPValue! >= m.rankSum.pValue);
+  // X's 200 ms shift survives any adjustment: a plain verdict, no "Tentative"
+  const x = all.find((c) => c.kind === "performance-config" && c.baseline.key.model === X)!;
+  assert.equal(x.metrics[0]!.verdict, "candidate-faster");
+  assert.doesNotMatch(x.metrics[0]!.text, /Tentative/);
+  // alone, a comparison has no family to adjust over
+  const [standard, optimized] = set.groups.filter((g) => g.key.model === X);
+  assert.equal(compareGroups(standard!, optimized!, "performance-config").metrics[0]!.holmPValue, null);
+});
+
+test("a difference found by one test among many is marked tentative, with the adjusted p", () => {
+  // 40 vs 40 TTFTs shifted by 20 ms (rank-sum p about 0.001, CI excluding 0), then beside 10 more models
+  const out: RequestRecord[] = [];
+  for (let i = 0; i < 40; i++) {
+    out.push(successRecord({ modelId: X, ttftMs: 500 + 2 * i, totalMs: 1500 + 2 * i }));
+    out.push(successRecord({ modelId: X, performanceConfigAsked: "optimized", performanceConfigServed: "optimized", ttftMs: 520 + 2 * i, totalMs: 1500 + 2 * i }));
+  }
+  const alone = compareResults(resultSetFromRecords(out), { seed: 2 })[0]!.metrics[0]!;
+  assert.equal(alone.verdict, "candidate-slower");
+  assert.ok(alone.rankSum.pValue > 0.0005 && alone.rankSum.pValue < 0.005, String(alone.rankSum.pValue));
+  assert.ok(alone.holmPValue! < 0.05);
+  assert.doesNotMatch(alone.text, /Tentative/, "two tests: the adjustment keeps it below 0.05");
+  for (let k = 0; k < 10; k++) {
+    for (let i = 0; i < 40; i++) out.push(successRecord({ modelId: `us.example.model-${String(k).padStart(2, "0")}-v1:0`, ttftMs: 500 + i, totalMs: 1500 + i }));
+  }
+  const crowd = compareResults(resultSetFromRecords(out), { seed: 2, kinds: ["performance-config", "model"] });
+  const m = crowd.find((c) => c.kind === "performance-config")!.metrics[0]!;
+  assert.equal(m.verdict, "candidate-slower", "the verdict itself stands");
+  assert.ok(m.holmPValue! >= 0.05);
+  assert.match(m.text, /Tentative: adjusted for the \d+ tests of this comparison set \(Holm\), p = [\d.]+, not below α = 0\.05; confirm it with a run that compares only these two\.$/);
 });
