@@ -30,8 +30,13 @@ export interface RunInfo {
   /** The run's `run.json` (bedrock-bench), null when absent or unreadable. */
   manifest: Record<string, unknown> | null;
   experimentName: string | null;
-  /** Records read from the file (warm-ups included). */
+  /** Records read from the file and analysed (warm-ups included; superseded aborted rows not). */
   records: number;
+  /**
+   * `aborted` rows left out because a resumed session sent the same request again and recorded it (same sequence):
+   * the file keeps both (it is append-only), the analysis counts each scheduled request once.
+   */
+  supersededAborted: number;
   /** What the analysis must say about this file's data (AWS-notebook caveats, an unreadable run.json, …). */
   notes: string[];
 }
@@ -194,6 +199,14 @@ async function readResultFile(file: string, onRecord: (record: RequestRecord, so
   let recordReader: RecordReader | undefined;
   let awsReader: AwsNotebookReader | undefined;
   let count = 0;
+  const notes: string[] = [];
+  const manifest = await readManifest(folder, notes);
+  // A resumed run re-sends its aborted requests: the later record supersedes the aborted row. Only such runs pay for
+  // the bookkeeping (aborted rows held back, the sequences recorded otherwise).
+  const sessions = manifest?.["sessions"];
+  const resumed = Array.isArray(sessions) && sessions.length > 1;
+  const heldAborted: RequestRecord[] = [];
+  const recordedSequences = new Set<number>();
   await readCsvFile(file, {
     header(cells) {
       if (isRecordHeader(cells)) recordReader = new RecordReader(cells, file);
@@ -207,7 +220,15 @@ async function readResultFile(file: string, onRecord: (record: RequestRecord, so
     },
     row(cells, line) {
       if (recordReader) {
-        onRecord(scratch ? recordReader.readInto(cells, line, scratch) : recordReader.read(cells, line), BEDROCK_BENCH_SOURCE);
+        const record = scratch ? recordReader.readInto(cells, line, scratch) : recordReader.read(cells, line);
+        if (resumed) {
+          if (record.status === "aborted") {
+            heldAborted.push(scratch ? { ...record } : record);
+            return;
+          }
+          recordedSequences.add(record.sequence);
+        }
+        onRecord(record, BEDROCK_BENCH_SOURCE);
         count++;
       } else awsReader!.add(cells, line);
     },
@@ -225,11 +246,25 @@ async function readResultFile(file: string, onRecord: (record: RequestRecord, so
       manifest: null,
       experimentName: awsReader.experimentName,
       records: count,
+      supersededAborted: 0,
       notes: [...AWS_NOTEBOOK_NOTES],
     };
   }
-  const notes: string[] = [];
-  const manifest = await readManifest(folder, notes);
+  let supersededAborted = 0;
+  for (const record of heldAborted) {
+    if (recordedSequences.has(record.sequence)) {
+      supersededAborted++;
+      continue;
+    }
+    onRecord(record, BEDROCK_BENCH_SOURCE);
+    count++;
+  }
+  if (supersededAborted > 0) {
+    notes.push(
+      `${basename(folder)}: ${supersededAborted} aborted request${supersededAborted === 1 ? " was" : "s were"} sent again when the run was resumed; ` +
+        `the aborted row${supersededAborted === 1 ? " stays" : "s stay"} in requests.csv but only the later record is analysed.`,
+    );
+  }
   return {
     runId: basename(folder),
     source: BEDROCK_BENCH_SOURCE,
@@ -238,6 +273,7 @@ async function readResultFile(file: string, onRecord: (record: RequestRecord, so
     manifest,
     experimentName: manifest ? experimentNameOf(manifest) : null,
     records: count,
+    supersededAborted,
     notes,
   };
 }

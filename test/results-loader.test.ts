@@ -4,6 +4,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promi
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
+import { stringify } from "csv-stringify/sync";
 import { latestRunFolder, loadResults, resolveResultFiles, resultSetFromRecords, ResultsInputError } from "../lib/results-loader";
 import { recordFromCells } from "../lib/records";
 
@@ -143,4 +144,38 @@ test("a result set can be built from records in memory, with a chosen grouping",
   assert.equal(byRun.groups[0]!.key.runId, "20250708_120000_fixture");
   assert.equal(byRun.groups[0]!.key.performanceConfig, "");
   assert.throws(() => resultSetFromRecords(records!, { dimensions: ["colour" as never] }), /Unknown group dimension 'colour'/);
+});
+
+test("a resumed run: aborted rows that a later session re-sent are left out (and said so), unresumed aborted rows stay", async () => {
+  await withTempDir(async (dir) => {
+    const folder = join(dir, "20250708_120000_fixture");
+    await mkdir(folder);
+    const manifest = JSON.parse(await readFile(join(RUN, "run.json"), "utf8")) as Record<string, unknown>;
+    const text = await readFile(join(RUN, "requests.csv"), "utf8");
+    const rows = parse(text, { columns: true }) as Record<string, string>[];
+    const aborted = rows.find((r) => r.status === "aborted")!;
+    const success = rows.find((r) => r.status === "success" && r.warmup !== "true" && r.modelId === aborted.modelId && r.performanceConfigAsked === aborted.performanceConfigAsked)!;
+    // The resumed session re-sent the aborted request (same sequence) and it succeeded.
+    const resent = stringify([{ ...success, sequence: aborted.sequence, requestId: "resent-1" }], { columns: Object.keys(success), header: false });
+    await writeFile(join(folder, "requests.csv"), text + resent);
+
+    // One session: nothing was re-sent by bedrock-bench's resume; the appended row is just another record.
+    await writeFile(join(folder, "run.json"), JSON.stringify(manifest));
+    const single = await loadResults(folder);
+    assert.equal(single.runs[0]!.records, 13);
+    assert.equal(single.runs[0]!.supersededAborted, 0);
+
+    await writeFile(join(folder, "run.json"), JSON.stringify({ ...manifest, sessions: [{ pid: 1 }, { pid: 2 }] }));
+    const set = await loadResults(folder, { keepRecords: true });
+    const run = set.runs[0]!;
+    assert.equal(run.supersededAborted, 1);
+    assert.equal(run.records, 12, "each scheduled request once");
+    assert.equal(set.records!.filter((r) => r.sequence === Number(aborted.sequence)).map((r) => r.status).join(), "success");
+    assert.deepEqual(run.notes, [
+      "20250708_120000_fixture: 1 aborted request was sent again when the run was resumed; the aborted row stays in requests.csv but only the later record is analysed.",
+    ]);
+    const aborts = set.groups.reduce((n, g) => n + g.aborted, 0);
+    assert.equal(aborts, 0);
+    assert.equal(await readFile(join(folder, "requests.csv"), "utf8"), text + resent, "the file is left as it was");
+  });
 });

@@ -7,6 +7,7 @@ import { join, relative } from "node:path";
 import { Display } from "../lib/display";
 import { ProgressView } from "../lib/progress-view";
 import { readRequestsCsv } from "../lib/results-store";
+import { loadResults } from "../lib/results-loader";
 import { answerRows, estimateConfigurationRows, estimateRows, excerpt, lastNotebookRun, outcomeRows, resumeInputs, runInNotebook, scenarioRows } from "../lib/run-display";
 import { estimateRun } from "../lib/run-plan";
 import { DatasetError } from "../lib/input-error";
@@ -167,6 +168,12 @@ describe("runInNotebook against the emulator", () => {
       const records = readRequestsCsv(join(outcome.folder, "requests.csv"));
       const completedSequences = records.filter((r) => r.status !== "aborted").map((r) => r.sequence).sort((a, b) => a - b);
       assert.deepEqual(completedSequences, [0, 1, 2, 3, 4, 5, 6, 7], "every scheduled request completed exactly once");
+      // The analysis counts each scheduled request once: the aborted rows the resume re-sent are left out.
+      const analysed = await loadResults(outcome.folder, { keepRecords: true });
+      assert.equal(analysed.recordCount, resumed.counts.scheduled);
+      assert.equal(analysed.runs[0]!.supersededAborted, records.length - resumed.counts.scheduled);
+      assert.ok(analysed.runs[0]!.supersededAborted >= 1);
+      assert.deepEqual(analysed.records!.map((r) => r.sequence).sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7]);
     });
   });
 
