@@ -131,7 +131,12 @@ export function outcomeRows(o: RunOutcome, options: { cwd?: string } = {}): Row[
     { item: "status", value: o.message },
     { item: "records", value: `${o.counts.recorded} (${b.success} success, ${b.error} error, ${b.timeout} timeout, ${b.aborted} aborted)` },
     { item: "sent in this session", value: String(o.counts.sentThisSession) },
-    { item: "cost", value: `measured ${formatUsd(o.measuredCostUsd)}, estimated ${formatUsd(o.estimatedCostUsd)}` },
+    {
+      item: "cost",
+      value:
+        `measured ${formatUsd(o.measuredCostUsd)}, estimated ${formatUsd(o.estimatedCostUsd)}` +
+        (o.unpricedModels.length > 0 ? ` (without ${o.unpricedModels.join(", ")}: not in the pricing table)` : ""),
+    },
     { item: "transport", value: `${o.transport.handler} → ${o.transport.endpoint ?? "Bedrock Runtime's regional endpoints"}` },
     { item: "results", value: shownPath(o.folder, cwd) },
   ];

@@ -83,6 +83,8 @@ export interface RunOutcome {
   readonly estimatedCostUsd: number;
   /** Cost of the recorded requests (priced ones), USD. */
   readonly measuredCostUsd: number;
+  /** Models (and tiers) the pricing table has no price for: their requests are left out of both costs. */
+  readonly unpricedModels: readonly string[];
   /** true when requests are missing and `resume` would send them. */
   readonly resumable: boolean;
   readonly transport: TransportDescription;
@@ -456,6 +458,7 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
     message,
     counts: Object.freeze({ scheduled: schedule.length, recorded, sentThisSession: session.sent, missing, byStatus: Object.freeze({ ...byStatus }) }),
     estimatedCostUsd: plan.estimate.totalUsd,
+    unpricedModels: plan.estimate.unpricedModels,
     measuredCostUsd,
     resumable: missing > 0,
     transport,

@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PRICING_COLUMNS, baseModelId, loadPricing, parsePricing, priceFor } from "../lib/pricing";
 import { PricingError, formatProblem } from "../lib/input-error";
@@ -44,6 +44,17 @@ describe("the shipped pricing table", () => {
     // Anthropic cache reads 10% and writes 125% of input
     assert.equal(Number((haiku.cacheReadPer1k! / haiku.inputPer1k).toFixed(6)), 0.1);
     assert.equal(Number((haiku.cacheWritePer1k! / haiku.inputPer1k).toFixed(6)), 1.25);
+    // Nova cache reads 75% off input, cache writes not charged (never the full input price)
+    for (const nova of ["us.amazon.nova-micro-v1:0", "amazon.nova-lite-v1:0", "us.amazon.nova-pro-v1:0"]) {
+      const p = priceFor(table, nova)!;
+      assert.equal(Number((p.cacheReadPer1k! / p.inputPer1k).toFixed(6)), 0.25, nova);
+      assert.equal(p.cacheWritePer1k, 0, nova);
+    }
+    // every model the emulator ships a profile for has a price, so no emulated run is costed at $0 by omission
+    const profiles = JSON.parse(readFileSync(join(__dirname, "..", "datasets", "emulator-profiles.json"), "utf8")) as { models: { modelId: string }[] };
+    assert.ok(profiles.models.length >= 16);
+    for (const m of profiles.models) assert.ok(priceFor(table, m.modelId), `${m.modelId} has a price`);
+    assert.deepEqual(per1M("mistral.mistral-large-2407-v1:0"), [2, 6]);
     for (const p of table.prices) assert.match(p.asOf, /^\d{4}-\d{2}-\d{2}$/);
   });
 

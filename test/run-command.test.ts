@@ -147,6 +147,19 @@ describe("bedrock-bench run against the emulator (a child process, as users run 
     });
   });
 
+  test("a model missing from the pricing table is named next to the cost, not silently costed at $0", async () => {
+    await withTempDir(async (dir) => {
+      writeJsonl(dir, "micro.jsonl", [MICRO]);
+      writeFileSync(join(dir, "exp.json"), JSON.stringify({ emulator: { timeScale: 0.1 }, invocationsPerScenario: 2 }));
+      writeFileSync(join(dir, "pricing.csv"), "model_pattern,input_per_1k,output_per_1k,cache_read_per_1k,cache_write_per_1k,optimized_input_per_1k,optimized_output_per_1k,priority_multiplier,flex_multiplier,as_of,source\nanthropic.claude-3-haiku-*,0.00025,0.00125,,,,,,,2026-12-02,test\n");
+      const r = await runCli(["run", "micro.jsonl", "--config", "exp.json", "--pricing", "pricing.csv", "--no-color"], { cwd: dir });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout + r.stderr, /cost: measured \$0(\.0+)?, estimated \$0(\.0+)? \(without amazon\.nova-micro-v1:0: not in the pricing table\)\n/);
+      const json = await runCli(["run", "micro.jsonl", "--config", "exp.json", "--pricing", "pricing.csv", "--json"], { cwd: dir });
+      assert.deepEqual((JSON.parse(json.stdout) as { unpricedModels: string[] }).unpricedModels, ["amazon.nova-micro-v1:0"]);
+    });
+  });
+
   test("SIGINT keeps the completed records, marks those in flight aborted, says how to resume; resuming completes the run", async () => {
     await withTempDir(async (dir) => {
       writeJsonl(dir, "micro.jsonl", [MICRO]);

@@ -116,7 +116,9 @@ function outcomeText(o: RunOutcome, c: ReturnType<typeof colors>): string {
     `${head}\n` +
     `run ${o.runId}: ${o.counts.recorded} record(s) (${b.success} success, ${b.error} error, ${b.timeout} timeout, ${b.aborted} aborted); ` +
     `${o.counts.sentThisSession} sent now\n` +
-    `cost: measured ${formatUsd(o.measuredCostUsd)}, estimated ${formatUsd(o.estimatedCostUsd)}\n` +
+    `cost: measured ${formatUsd(o.measuredCostUsd)}, estimated ${formatUsd(o.estimatedCostUsd)}` +
+    (o.unpricedModels.length > 0 ? c.yellow(` (without ${o.unpricedModels.join(", ")}: not in the pricing table)`) : "") +
+    `\n` +
     `results: ${shown(o.folder)}\n`
   );
 }
