@@ -506,7 +506,8 @@ export function errorClassChart(groups: readonly RequestGroup[]): PlotlyFigure {
   }));
   return {
     data,
-    layout: bandsLayout(title, labels, "failed requests", { barmode: "stack" }),
+    // showlegend: Plotly hides the legend of a single trace, and the class name would then appear nowhere.
+    layout: bandsLayout(title, labels, "failed requests", { barmode: "stack", showlegend: true }),
     config: svgConfig("errors-by-class"),
   };
 }

@@ -70,7 +70,7 @@ export function overviewTable(analysis: Analysis): ReportTable {
     ["First send (UTC)", o.firstSendIso ?? "—"],
     ["Last completion (UTC)", o.lastCompletionIso ?? "—"],
     ["Duration", durationText(o.spanS)],
-    ["Estimated cost", o.costUsd === null ? "— (no cost recorded)" : formatUsd(o.costUsd)],
+    ["Cost (usage × prices, excl. warm-up)", o.costUsd === null ? "— (no cost recorded)" : formatUsd(o.costUsd)],
     ["Warm-up cost", o.warmupCostUsd === null ? "—" : formatUsd(o.warmupCostUsd)],
   ];
   return { id: "overview", caption: "Overview", columns: [left("measure"), left("value")], rows };
@@ -401,7 +401,7 @@ export function costTable(rows: readonly SummaryRow[]): ReportTable {
   const warmup = rows.some((r) => r.warmup_cost_usd !== null) ? rows.reduce((s, r) => s + (r.warmup_cost_usd ?? 0), 0) : null;
   return {
     id: "cost",
-    caption: "Estimated cost",
+    caption: "Cost: Bedrock's token usage × the pricing table (best-effort prices)",
     columns: [left("group"), right("requests"), right("successes"), right("output tokens"), right("cost"), right("per success"), right("per 1k output tok"), right("warm-up cost")],
     rows: [
       ...rows.map((r) => [

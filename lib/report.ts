@@ -91,7 +91,7 @@ function overviewParagraph(analysis: Analysis): string {
   ];
   if (o.successRate !== null) parts.push(`${formatPercent(o.successRate)} succeeded; ${plural(o.failures, "failure")}, ${plural(o.throttles, "throttle")}.`);
   if (o.spanS !== null) parts.push(`The requests ran from ${o.firstSendIso} to ${o.lastCompletionIso} (UTC).`);
-  parts.push(o.costUsd === null ? "No cost was recorded." : `Estimated cost ${formatUsd(o.costUsd)}.`);
+  parts.push(o.costUsd === null ? "No cost was recorded." : `Cost from token usage and the pricing table: ${formatUsd(o.costUsd)} (warm-ups excluded).`);
   return parts.join(" ");
 }
 
@@ -108,10 +108,20 @@ const OMITTED_SECTION: Readonly<Record<string, ChartSection>> = {
   "ttft-p90-heatmap-input-size": "latency",
 };
 
+/** What a reader calls the charts that can be left out (ids are for code; the report says what the chart would show). */
+const OMITTED_TITLE: Readonly<Record<string, string>> = {
+  latency: "latency, rate and heatmap charts",
+  "otps-decode": "decode rate chart",
+  "errors-by-class": "error classes chart",
+  "cost-vs-latency": "cost vs p90 latency chart",
+  "ttft-p90-heatmap-concurrency": "p90 TTFT by concurrency heatmap",
+  "ttft-p90-heatmap-input-size": "p90 TTFT by input size heatmap",
+};
+
 function omittedNote(analysis: Analysis, section: ChartSection): ReportBlock[] {
   const omitted = analysis.omittedCharts.filter((o) => (OMITTED_SECTION[o.id] ?? "latency") === section);
   if (omitted.length === 0) return [];
-  return [note(`Charts left out: ${omitted.map((o) => `${o.id} (${o.reason})`).join("; ")}.`)];
+  return [note(`Charts left out: ${omitted.map((o) => `the ${OMITTED_TITLE[o.id] ?? o.id} (${o.reason})`).join("; ")}.`)];
 }
 
 function configurationSection(analysis: Analysis): ReportSection {

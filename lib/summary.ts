@@ -203,10 +203,10 @@ export const SUMMARY_COLUMNS: readonly SummaryColumn[] = Object.freeze([
   c("requests_per_min", "1/min", "Achieved successful requests per minute over window_s."),
   c("output_tokens_per_min", "tokens/min", "Achieved output tokens per minute over window_s."),
   c("total_tokens_per_min", "tokens/min", "Achieved input + output tokens per minute over window_s."),
-  c("cost_usd_total", "USD", "Estimated cost of the non-warm-up requests (empty when no cost was recorded)."),
+  c("cost_usd_total", "USD", "Cost of the non-warm-up requests: Bedrock's token usage × the pricing table (empty when no cost was recorded)."),
   c("cost_usd_per_success", "USD", "cost_usd_total / successes (failed requests' cost included)."),
   c("cost_usd_per_1k_output_tokens", "USD", "cost_usd_total / (output_tokens_total / 1000)."),
-  c("warmup_cost_usd", "USD", "Estimated cost of the warm-up requests (0 without warm-ups, empty when not recorded)."),
+  c("warmup_cost_usd", "USD", "Cost of the warm-up requests, priced the same way (0 without warm-ups, empty when not recorded)."),
 ]);
 
 /** Failures by class: column name of one class's rate. */

@@ -150,6 +150,10 @@ test("error classes stack per group; no failures says so", async () => {
   assert.deepEqual(traces(figure)[1]!["customdata"], [0.2, 0]);
   assert.deepEqual(traces(figure)[2]!["customdata"], [0, 0.2]);
   assert.equal(annotation(errorClassChart(groupRecords([successRecord({ ttftMs: 1, totalMs: 2 })]))), "No failed requests");
+  // a single class still gets its legend entry (Plotly hides a lone trace's legend unless told)
+  const single = errorClassChart(groupRecords([failedRecord({ errorClass: "ThrottlingException" })]));
+  assert.equal(traces(single).length, 1);
+  assert.equal(single.layout?.["showlegend"], true);
 });
 
 test("user text in charts is escaped for Plotly's HTML dialect and long labels wrap", () => {

@@ -53,7 +53,7 @@ test("the Markdown report has every section, the configuration, the tables with 
   const overview = tableAfter(md, "Overview");
   assert.ok(overview.some((r) => r[0] === "Successful" && r[1] === "7 (70.0%)"));
   assert.ok(overview.some((r) => r[0] === "Warm-up requests" && r[1] === "1 (excluded from the statistics)"));
-  assert.ok(overview.some((r) => r[0] === "Estimated cost" && r[1] === "$0.0115"));
+  assert.ok(overview.some((r) => r[0] === "Cost (usage × prices, excl. warm-up)" && r[1] === "$0.0115"));
   // TTFT by hand (test/summary.test.ts): standard 450 / 570 / 585 / 597, optimized 200 / 240 / 245 / 249
   const ttft = tableAfter(md, "Time to first token (ms), successful requests");
   assert.deepEqual(ttft[2]!.slice(1), ["4", "450", "450", "570", "585", "597", "129", "300", "600"]);
@@ -115,7 +115,7 @@ test("the Markdown report of AWS-notebook files carries their caveats and no inv
   assert.match(md, /invocations\\_20250708\\_111100: imported from the AWS latency-benchmarking notebook \(experiment demo-v1\)/);
   assert.match(md, /- Imported from the AWS latency-benchmarking notebook: its times are wall-clock/);
   assert.match(md, /no response in these results says what Bedrock served/);
-  assert.match(md, /Charts left out: otps-decode \(no decode rate recorded/);
+  assert.match(md, /Charts left out: the decode rate chart \(no decode rate recorded/);
   const groups = tableAfter(md, "Results per group");
   // decode rate and cost are not derivable from the notebook's data: shown as —, never as 0
   for (const row of groups.slice(2)) {
