@@ -27,10 +27,13 @@ function paramsFor(notebook: string, out: string): Params | undefined {
 
 /**
  * Notebooks whose test dataset carries hostile user text (test/fixtures/notebook-run/scenarios.jsonl: a prompt with a
- * `<script>` and a tag with an `onerror` handler, both setting `window.__bbInjected`): the text that must show, as text.
+ * `<script>` and a tag with an `onerror` handler, both setting `window.__bbInjected`; the analysis fixture's experiment
+ * name, with `<b>` tags): the text that must show, as text.
  */
 const HOSTILE_TEXT: Record<string, string> = {
   "01_run_benchmark.ipynb": "<script>window.__bbInjected = true; console.error('injected')</script> & <b>bold</b>",
+  // 02 analyses test/fixtures/analysis/runs/20250708_120000_fixture, whose experiment name carries markup
+  "02_analyze_results.ipynb": "fixture <b>haiku</b> standard vs optimized",
 };
 
 interface NotebookJson {
