@@ -9,7 +9,7 @@ import type { RequestGroup } from "./request-groups";
 import { shortModelName, sortedSample } from "./request-groups";
 import type { SummaryRow } from "./summary";
 import { bootstrapQuantileCi, quantileSorted, seededRandom } from "./stats";
-import { Palette, errorClassColor, modelPalette, seriesColor } from "./palette";
+import { Palette, errorClassColor, modelPalette, seriesColor, seriesDash, seriesSymbol } from "./palette";
 
 /** Latency metrics that can be charted. */
 export type LatencyMetric = "ttftMs" | "totalMs" | "interTokenLatencyMs" | "serverLatencyMs";
@@ -247,7 +247,7 @@ export function ecdfChart(groups: readonly RequestGroup[], options: EcdfChartOpt
     data.push({
       type: "scatter",
       mode: "lines",
-      line: { shape: "hv", color: seriesColor(palette, g.key), width: 2 },
+      line: { shape: "hv", color: seriesColor(palette, g.key), width: 2, dash: seriesDash(g.key) },
       name: plotlyText(g.label),
       x,
       y,
@@ -351,7 +351,7 @@ export function latencyOverTimeChart(groups: readonly RequestGroup[], options: O
         name: plotlyText(g.label),
         x: order.map((i) => new Date(times[i]!).toISOString()),
         y: order.map((i) => values[i]!),
-        marker: { color, size: 6, opacity: 0.7 },
+        marker: { color, size: 6, opacity: 0.7, symbol: seriesSymbol(g.key) },
         hovertemplate: `${plotlyText(g.label)}<br>%{x}<br>%{y:.1f} ms<extra></extra>`,
       });
       continue;
@@ -459,7 +459,7 @@ export function throughputOverTimeChart(groups: readonly RequestGroup[], options
     data.push({
       type: "scatter",
       mode: "lines",
-      line: { shape: "hv", color: seriesColor(palette, g.key), width: 2 },
+      line: { shape: "hv", color: seriesColor(palette, g.key), width: 2, dash: seriesDash(g.key) },
       name: plotlyText(g.label),
       x,
       y: Array.from(counts, (c) => c * perUnit),
@@ -543,28 +543,36 @@ export interface CostLatencyChartOptions extends ChartOptions {
   cost?: "cost_usd_per_1k_output_tokens" | "cost_usd_per_success";
 }
 
+/** `total_ms_p90` → `p90 total time`, `ttft_ms_p50` → `p50 TTFT`. */
+function latencyName(column: NonNullable<CostLatencyChartOptions["latency"]>): string {
+  const [metric, , quantile] = column.split("_") as [string, string, string];
+  return `${quantile} ${metric === "ttft" ? "TTFT" : "total time"}`;
+}
+
 /** Cost against p90 latency per group, with the Pareto front of the groups nothing beats on both. */
 export function costLatencyChart(rows: readonly SummaryRow[], options: CostLatencyChartOptions = {}): PlotlyFigure {
   const latencyColumn = options.latency ?? "total_ms_p90";
   const costColumn = options.cost ?? "cost_usd_per_1k_output_tokens";
   const palette = options.palette ?? new Palette(rows.map((r) => r.model));
-  const title = `Cost vs ${latencyColumn.replace(/_ms_/, " ").replace("total", "total time").replace("ttft", "TTFT")}: lower left is better`;
+  const title = `Cost vs ${latencyName(latencyColumn)}: lower left is better`;
   const costTitle = costColumn === "cost_usd_per_success" ? "USD per successful request" : "USD per 1,000 output tokens";
   const points = rows
     .filter((r) => r[costColumn] !== null && r[latencyColumn] !== null)
     .map((r) => ({ label: r.group_label, cost: r[costColumn]!, latency: r[latencyColumn]!, row: r }));
   if (points.length === 0) return emptyFigure(title, "No cost recorded for these results (AWS-notebook imports carry none)", "cost-vs-latency");
-  const data: Record<string, unknown>[] = points.map((p) => ({
+  // Groups are named in the legend and on hover, not beside the points: close points' labels would overlap and clip.
+  const data: Record<string, unknown>[] = points.map((p) => {
+    const key = { model: p.row.model, performanceConfig: p.row.performance_config, serviceTier: p.row.service_tier };
+    return {
     type: "scatter",
-    mode: "markers+text",
+    mode: "markers",
     name: plotlyText(p.label),
     x: [p.cost],
     y: [p.latency],
-    text: [axisLabel(p.label, 28)],
-    textposition: "top center",
-    marker: { size: 12, color: seriesColor(palette, { model: p.row.model, performanceConfig: p.row.performance_config, serviceTier: p.row.service_tier }) },
+    marker: { size: 13, color: seriesColor(palette, key), symbol: seriesSymbol(key), line: { color: "#FFFFFF", width: 1 } },
     hovertemplate: `${plotlyText(p.label)}<br>%{x:$.4g} ${costTitle.replace("USD ", "")}<br>%{y:.0f} ms<extra></extra>`,
-  }));
+    };
+  });
   const front = paretoFront(points);
   data.push({
     type: "scatter",
@@ -572,15 +580,16 @@ export function costLatencyChart(rows: readonly SummaryRow[], options: CostLaten
     name: "Pareto front",
     x: front.map((p) => p.cost),
     y: front.map((p) => p.latency),
-    line: { color: "#444", dash: "dash", width: 1.5 },
+    line: { color: "#444", dash: "dash", width: 2.5 },
     hoverinfo: "skip",
   });
   return {
     data,
     layout: baseLayout(title, {
-      xaxis: { title: { text: costTitle }, rangemode: "tozero" },
-      yaxis: { title: { text: `${latencyColumn} (ms)` }, rangemode: "tozero" },
-      showlegend: false,
+      xaxis: { title: { text: costTitle }, rangemode: "tozero", automargin: true },
+      yaxis: { title: { text: `${latencyName(latencyColumn)} (ms)` }, rangemode: "tozero", automargin: true },
+      showlegend: true,
+      legend: { orientation: "h", y: -0.25, yanchor: "top" },
     }),
     config: svgConfig("cost-vs-latency"),
   };

@@ -8,7 +8,8 @@ import type { GroupKey } from "./request-groups";
 
 /**
  * Base hues: Okabe–Ito (colour-blind safe) first, then Tableau 10 and a few more distinct ones; the pale yellows of
- * both sets are replaced by Paul Tol's green and wine, which stay legible as lines and markers on white.
+ * both sets are replaced by Paul Tol's green and wine, and Tableau's steel blue and purple (too close to Okabe–Ito's
+ * blue and reddish purple) by Tol's olive and purple, which stay legible as lines and markers on white.
  */
 export const BASE_COLORS: readonly string[] = Object.freeze([
   "#0072B2",
@@ -18,9 +19,9 @@ export const BASE_COLORS: readonly string[] = Object.freeze([
   "#56B4E9",
   "#D55E00",
   "#117733",
-  "#4E79A7",
+  "#999933",
   "#59A14F",
-  "#B07AA1",
+  "#AA4499",
   "#9C755F",
   "#76B7B2",
   "#882255",
@@ -117,4 +118,22 @@ const ERROR_CLASS_COLORS: Readonly<Record<string, string>> = {
 /** A fixed colour per well-known error class; others from the base hues by hash. */
 export function errorClassColor(errorClass: string): string {
   return ERROR_CLASS_COLORS[errorClass] ?? shade(BASE_COLORS[hashKey(errorClass) % BASE_COLORS.length]!, 0.15);
+}
+
+/**
+ * A group's line dash: solid for standard on the default tier, dashed when latency-optimized, dotted for priority and
+ * dash-dot for flex (long variants when both differ), so configurations stay apart where shades alone are close.
+ */
+export function seriesDash(key: Pick<GroupKey, "performanceConfig" | "serviceTier">): string {
+  const optimized = key.performanceConfig === "optimized";
+  const tier = key.serviceTier === "priority" ? "dot" : key.serviceTier === "flex" ? "dashdot" : null;
+  if (tier === null) return optimized ? "dash" : "solid";
+  return optimized ? (tier === "dot" ? "longdash" : "longdashdot") : tier;
+}
+
+/** A group's marker symbol, on the same principle: circle for standard, diamond when optimized, square / triangle for tiers. */
+export function seriesSymbol(key: Pick<GroupKey, "performanceConfig" | "serviceTier">): string {
+  const base = key.serviceTier === "priority" ? "square" : key.serviceTier === "flex" ? "triangle-up" : "circle";
+  if (key.performanceConfig !== "optimized") return base;
+  return base === "circle" ? "diamond" : `${base}-open`;
 }

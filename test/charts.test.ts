@@ -188,6 +188,11 @@ test("cost vs p90 latency: one marker per group plus the front; no cost says so"
   assert.deepEqual([t[1]!["x"], t[1]!["y"]], [[0.0035 / 0.178], [1140]]);
   // optimized costs more per token but is faster: both are on the front
   assert.equal((t[2]!["x"] as number[]).length, 2);
+  // named in the legend, not by labels beside the points (which overlapped and clipped); configs by marker symbol
+  assert.deepEqual(t.slice(0, 2).map((x) => [x["mode"], (x["marker"] as { symbol: string }).symbol]), [["markers", "circle"], ["markers", "diamond"]]);
+  assert.equal(figure.layout?.["showlegend"], true);
+  assert.equal((figure.layout?.["yaxis"] as { title: { text: string } }).title.text, "p90 total time (ms)");
+  assert.match(JSON.stringify(costLatencyChart(rows, { latency: "ttft_ms_p50" }).layout), /Cost vs p50 TTFT: lower left is better/);
   assert.match(annotation(costLatencyChart(summarize(await loadResults(AWS_SAMPLE))))!, /No cost recorded/);
 });
 
