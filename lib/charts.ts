@@ -410,7 +410,7 @@ export interface ThroughputChartOptions extends ChartOptions {
   binSeconds?: number;
 }
 
-/** Achieved throughput over time per group (by completion time), with failures per minute across groups. */
+/** Achieved throughput over time per group (by completion time), with failures per bin across groups on a right-hand axis. */
 export function throughputOverTimeChart(groups: readonly RequestGroup[], options: ThroughputChartOptions = {}): PlotlyFigure {
   const measure = options.measure ?? "requests";
   const palette = paletteFor(groups, options);
@@ -436,7 +436,8 @@ export function throughputOverTimeChart(groups: readonly RequestGroup[], options
     }
   }
   if (!Number.isFinite(first)) return emptyFigure(title, "No completed requests to show", filename);
-  const width = (options.binSeconds ?? binSeconds(last - first)) * 1000;
+  // ≤ 20 bins: with more, eight step lines of a few requests per bin become noise.
+  const width = (options.binSeconds ?? binSeconds(last - first, 20)) * 1000;
   const origin = Math.floor(first / width) * width;
   const binCount = Math.floor((last - origin) / width) + 1;
   const x = Array.from({ length: binCount }, (_, b) => new Date(origin + (b + 0.5) * width).toISOString());
@@ -468,17 +469,22 @@ export function throughputOverTimeChart(groups: readonly RequestGroup[], options
   if (measure === "requests" && failures.some((f) => f > 0)) {
     data.push({
       type: "bar",
-      name: "failed requests (all groups)",
+      name: "failed requests per bin (all groups, right axis)",
       x,
-      y: Array.from(failures, (f) => f * perUnit),
-      marker: { color: "rgba(213,94,0,0.45)" },
+      y: Array.from(failures),
+      yaxis: "y2",
+      marker: { color: "rgba(213,94,0,0.40)" },
     });
   }
+  const withFailures = data.some((d) => d["yaxis"] === "y2");
   return {
     data,
     layout: baseLayout(`${title} (${width / 1000} s bins)`, {
-      xaxis: { title: { text: "completion time (UTC)" }, type: "date" },
+      xaxis: { title: { text: "completion time (UTC)" }, type: "date", automargin: true },
       yaxis: { title: { text: measure === "requests" ? "requests / min" : "output tokens / s" }, rangemode: "tozero" },
+      // Failures are counted on their own axis: a burst of throttles would otherwise flatten every group's line.
+      ...(withFailures ? { yaxis2: { title: { text: "failed requests per bin" }, overlaying: "y", side: "right", rangemode: "tozero", showgrid: false } } : {}),
+      legend: { orientation: "h", y: -0.3, yanchor: "top" },
     }),
     config: svgConfig(filename),
   };

@@ -122,15 +122,25 @@ test("throughput over time: per-minute rates whose integral is the number of suc
   const groups = groupRecords(records);
   assert.equal(binSeconds(59_500), 1);
   assert.equal(binSeconds(3_600_000), 60);
-  const figure = throughputOverTimeChart(groups);
+  // by default at most 20 round bins: 5 s over this minute
+  assert.match(JSON.stringify(throughputOverTimeChart(groups).layout), /\(5 s bins\)/);
+  const figure = throughputOverTimeChart(groups, { binSeconds: 1 });
   assertSvgDownload(figure);
   const line = traces(figure)[0]!;
   const perMinute = line["y"] as number[];
   // each 1 s bin holds 2 completions → 120 requests/min; Σ rate × (1/60 min) = 120 requests
   assert.ok(perMinute.every((v) => v === 120));
   assert.equal(perMinute.reduce((a, b) => a + b / 60, 0), 120);
-  const tokens = traces(throughputOverTimeChart(groups, { measure: "output-tokens" }))[0]!["y"] as number[];
+  const tokens = traces(throughputOverTimeChart(groups, { measure: "output-tokens", binSeconds: 1 }))[0]!["y"] as number[];
   assert.ok(tokens.every((v) => v === 100)); // 2 × 50 tokens per second
+  // failures are counted per bin on a right-hand axis, so a burst does not flatten the rates
+  const withFailures = groupRecords([...records, ...Array.from({ length: 6 }, (_, i) => failedRecord({ errorClass: "ThrottlingException", sendOffsetMs: 10_000 + i * 100, totalMs: 50 }))]);
+  const f = throughputOverTimeChart(withFailures, { binSeconds: 1 });
+  const bar = traces(f).find((t) => t["type"] === "bar")!;
+  assert.equal(bar["yaxis"], "y2");
+  assert.equal((bar["y"] as number[]).reduce((a, b) => a + b, 0), 6);
+  assert.equal((f.layout?.["yaxis2"] as { side: string }).side, "right");
+  assert.equal(f.layout?.["yaxis2"] !== undefined && figure.layout?.["yaxis2"] === undefined, true, "no right axis without failures");
 });
 
 test("error classes stack per group; no failures says so", async () => {
