@@ -483,7 +483,7 @@ export function throughputOverTimeChart(groups: readonly RequestGroup[], options
       xaxis: { title: { text: "completion time (UTC)" }, type: "date", automargin: true },
       yaxis: { title: { text: measure === "requests" ? "requests / min" : "output tokens / s" }, rangemode: "tozero" },
       // Failures are counted on their own axis: a burst of throttles would otherwise flatten every group's line.
-      ...(withFailures ? { yaxis2: { title: { text: "failed requests per bin" }, overlaying: "y", side: "right", rangemode: "tozero", showgrid: false } } : {}),
+      ...(withFailures ? { yaxis2: { title: { text: "failures / bin" }, overlaying: "y", side: "right", rangemode: "tozero", showgrid: false, automargin: true } } : {}),
       legend: { orientation: "h", y: -0.3, yanchor: "top" },
     }),
     config: svgConfig(filename),
@@ -595,7 +595,7 @@ export function costLatencyChart(rows: readonly SummaryRow[], options: CostLaten
       xaxis: { title: { text: costTitle }, rangemode: "tozero", automargin: true },
       yaxis: { title: { text: `${latencyName(latencyColumn)} (ms)` }, rangemode: "tozero", automargin: true },
       showlegend: true,
-      legend: { orientation: "h", y: -0.25, yanchor: "top" },
+      legend: { orientation: "h", y: -0.3, yanchor: "top" },
     }),
     config: svgConfig("cost-vs-latency"),
   };
