@@ -636,14 +636,18 @@ export interface HeatmapOptions {
   quantile?: number;
 }
 
-/** p90 (by default) of TTFT by model (rows) × config, concurrency or input size (columns); requests pooled per cell. */
+/**
+ * p90 (by default) of TTFT by model (rows) × config, concurrency or input size (columns); for the last two, rows are
+ * model × config when configurations vary. Requests are pooled per cell.
+ */
 export function latencyHeatmap(groups: readonly RequestGroup[], options: HeatmapOptions = {}): PlotlyFigure {
   const columns = options.columns ?? "config";
   const metric = options.metric ?? "ttftMs";
   const q = options.quantile ?? 0.9;
   const pct = `p${Math.round(q * 100)}`;
   const by = columns === "config" ? "performance config and tier" : columns === "concurrency" ? "concurrency" : "input size (tokens)";
-  const title = `${pct} ${METRIC_TITLES[metric].replace(" (ms)", "")} (ms) by model and ${by}`;
+  const metricName = METRIC_TITLES[metric].replace(" (ms)", "");
+  const title = `${pct} ${metricName.charAt(0).toLowerCase()}${metricName.slice(1)} (ms) by model${columns === "config" ? "" : " × configuration"} and ${by}`;
   const filename = `${metric}-${pct}-heatmap-${columns}`;
   const cells = new Map<string, Map<string, number[]>>();
   const columnOrder = new Map<string, number>();
@@ -661,14 +665,20 @@ export function latencyHeatmap(groups: readonly RequestGroup[], options: Heatmap
     rowNames.set(g.key.model, g.key.model);
   }
   const shortNames = new Set([...rowNames.keys()].map(shortModelName)).size === rowNames.size;
+  const configLabel = (g: RequestGroup) =>
+    g.key.serviceTier && g.key.serviceTier !== "default" ? `${g.key.performanceConfig} · ${g.key.serviceTier}` : g.key.performanceConfig;
+  // Columns other than the configuration: one row per model × configuration when configurations vary, so a cell never
+  // pools standard with optimized requests (a blend of two distributions that neither has).
+  const splitRows = columns !== "config" && new Set(groups.map(configLabel)).size > 1;
   for (const g of groups) {
-    const row = plotlyText(shortNames ? shortModelName(g.key.model) : g.key.model);
+    const model = shortNames ? shortModelName(g.key.model) : g.key.model;
+    const row = plotlyText(splitRows ? `${model} · ${configLabel(g)}` : model);
     const values = g.samples[metric];
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
       if (!Number.isFinite(v)) continue;
       if (columns === "config") {
-        const label = plotlyText(g.key.serviceTier && g.key.serviceTier !== "default" ? `${g.key.performanceConfig} · ${g.key.serviceTier}` : g.key.performanceConfig);
+        const label = plotlyText(configLabel(g));
         addValue(row, label, configOrder(g), v);
       } else if (columns === "concurrency") {
         addValue(row, g.key.concurrency === null || g.key.concurrency === 0 ? "n/a" : String(g.key.concurrency), g.key.concurrency ?? 0, v);

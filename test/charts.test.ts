@@ -226,9 +226,12 @@ test("heatmaps of p90 TTFT by model × config, concurrency or input size", async
   assert.deepEqual(byConcurrency["z"], [[100, 480]]); // p90 of [300, 500]: 300 + .9·200
   assert.deepEqual(inputSizeBucket(20), { order: 32, label: "≤ 32" });
   assert.deepEqual(inputSizeBucket(1025), { order: 2048, label: "≤ 2,048" });
-  const bySize = traces(latencyHeatmap(groups, { columns: "input-size" }))[0]!;
+  const bySizeFigure = latencyHeatmap(groups, { columns: "input-size" });
+  const bySize = traces(bySizeFigure)[0]!;
   assert.deepEqual(bySize["x"], ["≤ 32", "≤ 64"]);
-  // cells pool the model's groups: ≤ 32 holds 400 500 300 (standard) and 200 250 150 (optimized)
-  // → sorted 150 200 250 300 400 500, p90 (h=4.5) 400 + .5·100 = 450; ≤ 64 holds 600 alone
-  assert.deepEqual(bySize["z"], [[450, 600]]);
+  // rows split by configuration (standard and optimized never share a cell): ≤ 32 holds 400 500 300 (standard) →
+  // p90 (h=1.8) 400 + .8·100 = 480, and 200 250 150 (optimized) → 200 + .8·50 = 240; ≤ 64 holds 600 (standard) alone
+  assert.deepEqual(bySize["y"], ["claude-3-5-haiku-20241022-v1:0 · optimized", "claude-3-5-haiku-20241022-v1:0 · standard"]);
+  assert.deepEqual(bySize["z"], [[240, null], [480, 600]]);
+  assert.match(JSON.stringify(bySizeFigure.layout), /p90 time to first token \(ms\) by model × configuration and input size/);
 });
