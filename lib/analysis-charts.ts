@@ -42,10 +42,18 @@ export interface AnalysisChartsOptions {
   palette?: Palette;
 }
 
+/** A chart left out: what a reader would call it, the report section it belongs to, and why. */
+export interface OmittedChart {
+  id: string;
+  title: string;
+  section: ChartSection;
+  reason: string;
+}
+
 /** What {@link analysisCharts} returns: the charts, and those left out with the reason. */
 export interface AnalysisChartSet {
   charts: AnalysisChart[];
-  omitted: { id: string; reason: string }[];
+  omitted: OmittedChart[];
 }
 
 function withFilename(figure: PlotlyFigure, id: string): PlotlyFigure {
@@ -60,7 +68,7 @@ export function analysisChartSet(groups: readonly RequestGroup[], rows: readonly
   const kind = options.distribution ?? "box";
   const seed = options.seed ?? 1;
   const charts: AnalysisChart[] = [];
-  const omitted: { id: string; reason: string }[] = [];
+  const omitted: OmittedChart[] = [];
   const add = (id: string, section: ChartSection, caption: string, figure: PlotlyFigure) => {
     const title = (figure.layout?.["title"] as { text?: string } | undefined)?.text ?? id;
     charts.push({ id, title, section, caption, figure: withFilename(figure, id) });
@@ -68,7 +76,7 @@ export function analysisChartSet(groups: readonly RequestGroup[], rows: readonly
   const successes = groups.reduce((n, g) => n + g.successes, 0);
   const failures = groups.reduce((n, g) => n + g.failures, 0);
   if (successes === 0) {
-    omitted.push({ id: "latency", reason: "no successful request: latency, rate and heatmap charts need at least one" });
+    omitted.push({ id: "latency", title: "latency, rate and heatmap charts", section: "latency", reason: "no successful request: latency, rate and heatmap charts need at least one" });
   } else {
     add(
       `ttft-${kind}`,
@@ -97,7 +105,7 @@ export function analysisChartSet(groups: readonly RequestGroup[], rows: readonly
         otpsChart(groups, { rate: "decode", palette, seed }),
       );
     } else {
-      omitted.push({ id: "otps-decode", reason: "no decode rate recorded (e.g. AWS-notebook imports, whose rounded times cannot give it)" });
+      omitted.push({ id: "otps-decode", title: "decode rate chart", section: "throughput", reason: "no decode rate recorded (e.g. AWS-notebook imports, whose rounded times cannot give it)" });
     }
     add(
       "otps-e2e",
@@ -123,7 +131,7 @@ export function analysisChartSet(groups: readonly RequestGroup[], rows: readonly
   if (failures > 0) {
     add("errors-by-class", "errors", "Failed requests per group, stacked by error class (hover for the share of the group's requests).", errorClassChart(groups));
   } else {
-    omitted.push({ id: "errors-by-class", reason: "no failed request" });
+    omitted.push({ id: "errors-by-class", title: "error classes chart", section: "errors", reason: "no failed request" });
   }
   if (rows.some((r) => r.cost_usd_per_1k_output_tokens !== null && r.total_ms_p90 !== null)) {
     add(
@@ -133,7 +141,7 @@ export function analysisChartSet(groups: readonly RequestGroup[], rows: readonly
       costLatencyChart(rows, { palette }),
     );
   } else {
-    omitted.push({ id: "cost-vs-latency", reason: "no cost recorded (AWS-notebook imports and unpriced models carry none)" });
+    omitted.push({ id: "cost-vs-latency", title: "cost vs p90 latency chart", section: "cost", reason: "no cost recorded (AWS-notebook imports and unpriced models carry none)" });
   }
   if (successes > 0) {
     const available = heatmapColumnsAvailable(groups);
@@ -146,7 +154,7 @@ export function analysisChartSet(groups: readonly RequestGroup[], rows: readonly
     if (available.includes("concurrency")) {
       add("ttft-p90-heatmap-concurrency", "latency", "p90 time to first token by model and configured concurrency.", latencyHeatmap(groups, { columns: "concurrency" }));
     } else {
-      omitted.push({ id: "ttft-p90-heatmap-concurrency", reason: "a single concurrency level" });
+      omitted.push({ id: "ttft-p90-heatmap-concurrency", title: "p90 TTFT by concurrency heatmap", section: "latency", reason: "a single concurrency level" });
     }
     if (available.includes("input-size")) {
       add(
@@ -156,7 +164,7 @@ export function analysisChartSet(groups: readonly RequestGroup[], rows: readonly
         latencyHeatmap(groups, { columns: "input-size" }),
       );
     } else {
-      omitted.push({ id: "ttft-p90-heatmap-input-size", reason: "input sizes all in one power-of-two bucket" });
+      omitted.push({ id: "ttft-p90-heatmap-input-size", title: "p90 TTFT by input size heatmap", section: "latency", reason: "input sizes all in one power-of-two bucket" });
     }
   }
   return { charts, omitted };

@@ -8,7 +8,7 @@
  * ```
  */
 import { resolve } from "node:path";
-import { analysisChartSet, type AnalysisChart } from "./analysis-charts";
+import { analysisChartSet, type AnalysisChart, type OmittedChart } from "./analysis-charts";
 import {
   compareResults,
   comparisonSettings,
@@ -87,7 +87,7 @@ export interface Analysis {
   fallbacks: FallbackRate[];
   charts: AnalysisChart[];
   /** Charts left out, and why (no failures, no cost, a single concurrency level…). */
-  omittedCharts: { id: string; reason: string }[];
+  omittedCharts: OmittedChart[];
   /** What a reader must know about the data: caveats of imported files, unreadable run.json files, warm-ups included. */
   notes: string[];
   /** What limits the conclusions: comparisons on too few samples. */

@@ -159,12 +159,12 @@ function sideValue(kind: ComparisonKind, key: GroupKey): string {
   return String(key[DIMENSION[kind]]);
 }
 
-function ciText(ci: ConfidenceInterval): string {
-  return `${Math.round(ci.level * 100)}% CI ${formatSignedMs(ci.lower)} to ${formatSignedMs(ci.upper)}`;
-}
-
 function ciLevelText(ci: ConfidenceInterval): string {
   return `${Math.round(ci.level * 100)}%`;
+}
+
+function ciText(ci: ConfidenceInterval): string {
+  return `${ciLevelText(ci)} CI ${formatSignedMs(ci.lower)} to ${formatSignedMs(ci.upper)}`;
 }
 
 function compareMetric(
@@ -277,10 +277,7 @@ export function compareGroups(baseline: RequestGroup, candidate: RequestGroup, k
     ? `Only ${baseline.successes} ${names.baseline} and ${candidate.successes} ${names.candidate} successful requests: ` +
       `too few to support a conclusion (at least ${o.minSamples} per configuration are needed).`
     : null;
-  const verdict =
-    metrics.length === 0
-      ? `Nothing to compare: ${names.baseline} or ${names.candidate} has no successful request with a latency.`
-      : metrics.map((m) => m.text).join(" ");
+  const verdict = combinedVerdict(metrics, names);
   return {
     kind,
     context: describeContext(kind, baseline.key),
@@ -290,6 +287,13 @@ export function compareGroups(baseline: RequestGroup, candidate: RequestGroup, k
     verdict,
     warning,
   };
+}
+
+/** The TTFT and total verdicts together, or why there is nothing to compare. */
+function combinedVerdict(metrics: readonly MetricComparison[], names: { baseline: string; candidate: string }): string {
+  return metrics.length === 0
+    ? `Nothing to compare: ${names.baseline} or ${names.candidate} has no successful request with a latency.`
+    : metrics.map((m) => m.text).join(" ");
 }
 
 const BASELINES: Partial<Record<ComparisonKind, readonly string[]>> = {
@@ -332,7 +336,7 @@ export function compareResults(input: ResultSet | readonly RequestGroup[], optio
   const kinds = options.kinds ?? (["performance-config", "service-tier", "model"] as const);
   const out: Comparison[] = [];
   for (const kind of kinds) for (const [baseline, candidate] of pairs(groups, kind)) out.push(compareGroups(baseline, candidate, kind, resolved));
-  const alpha = resolve(options).alpha;
+  const { alpha } = resolve(resolved);
   const tests = out.flatMap((c) => c.metrics);
   const adjusted = holmAdjusted(tests.map((m) => m.rankSum.pValue));
   tests.forEach((m, i) => {
@@ -345,7 +349,7 @@ export function compareResults(input: ResultSet | readonly RequestGroup[], optio
         ` confirm it with a run that compares only these two.`;
     }
   });
-  for (const c of out) if (c.metrics.length > 0) c.verdict = c.metrics.map((m) => m.text).join(" ");
+  for (const c of out) c.verdict = combinedVerdict(c.metrics, { baseline: c.baseline.name, candidate: c.candidate.name });
   return out;
 }
 

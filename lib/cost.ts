@@ -176,3 +176,8 @@ export function assertWithinBudget(estimate: CostEstimate, maxCostUsd: number | 
     );
   }
 }
+
+/** What a cost figure leaves out: ` (without m1, m2: not in the pricing table)`, or nothing when every model is priced. */
+export function unpricedNote(models: readonly string[]): string {
+  return models.length > 0 ? ` (without ${models.join(", ")}: not in the pricing table)` : "";
+}

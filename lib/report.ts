@@ -99,29 +99,10 @@ function chartsOf(analysis: Analysis, section: ChartSection): ReportBlock[] {
   return analysis.charts.filter((c) => c.section === section).map((chart) => ({ kind: "chart", chart }) as ReportBlock);
 }
 
-const OMITTED_SECTION: Readonly<Record<string, ChartSection>> = {
-  latency: "latency",
-  "otps-decode": "throughput",
-  "errors-by-class": "errors",
-  "cost-vs-latency": "cost",
-  "ttft-p90-heatmap-concurrency": "latency",
-  "ttft-p90-heatmap-input-size": "latency",
-};
-
-/** What a reader calls the charts that can be left out (ids are for code; the report says what the chart would show). */
-const OMITTED_TITLE: Readonly<Record<string, string>> = {
-  latency: "latency, rate and heatmap charts",
-  "otps-decode": "decode rate chart",
-  "errors-by-class": "error classes chart",
-  "cost-vs-latency": "cost vs p90 latency chart",
-  "ttft-p90-heatmap-concurrency": "p90 TTFT by concurrency heatmap",
-  "ttft-p90-heatmap-input-size": "p90 TTFT by input size heatmap",
-};
-
 function omittedNote(analysis: Analysis, section: ChartSection): ReportBlock[] {
-  const omitted = analysis.omittedCharts.filter((o) => (OMITTED_SECTION[o.id] ?? "latency") === section);
+  const omitted = analysis.omittedCharts.filter((o) => o.section === section);
   if (omitted.length === 0) return [];
-  return [note(`Charts left out: ${omitted.map((o) => `the ${OMITTED_TITLE[o.id] ?? o.id} (${o.reason})`).join("; ")}.`)];
+  return [note(`Charts left out: ${omitted.map((o) => `the ${o.title} (${o.reason})`).join("; ")}.`)];
 }
 
 function configurationSection(analysis: Analysis): ReportSection {

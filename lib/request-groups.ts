@@ -6,8 +6,6 @@
  * (warm-ups join the requests when grouped with `includeWarmup`; "non-warm-up" below then means "every").
  */
 import { type RequestRecord, isThrottle } from "./records";
-
-export { isThrottle };
 import { sortedFinite } from "./stats";
 import { BEDROCK_BENCH_SOURCE } from "./aws-notebook-import";
 

@@ -201,12 +201,13 @@ async function readResultFile(file: string, onRecord: (record: RequestRecord, so
   let count = 0;
   const notes: string[] = [];
   const manifest = await readManifest(folder, notes);
-  // A resumed run re-sends its aborted requests: the later record supersedes the aborted row. Only such runs pay for
-  // the bookkeeping (aborted rows held back, the sequences recorded otherwise).
+  // A resume re-sends aborted requests and appends their new records after the aborted rows. In a run with more than
+  // one session, aborted rows (rare) are held back by sequence and a later record of the same sequence supersedes its
+  // row; other files keep every row in file order.
   const sessions = manifest?.["sessions"];
   const resumed = Array.isArray(sessions) && sessions.length > 1;
-  const heldAborted: RequestRecord[] = [];
-  const recordedSequences = new Set<number>();
+  const heldAborted = new Map<number, RequestRecord>();
+  let supersededAborted = 0;
   await readCsvFile(file, {
     header(cells) {
       if (isRecordHeader(cells)) recordReader = new RecordReader(cells, file);
@@ -221,12 +222,10 @@ async function readResultFile(file: string, onRecord: (record: RequestRecord, so
     row(cells, line) {
       if (recordReader) {
         const record = scratch ? recordReader.readInto(cells, line, scratch) : recordReader.read(cells, line);
-        if (resumed) {
-          if (record.status === "aborted") {
-            heldAborted.push(scratch ? { ...record } : record);
-            return;
-          }
-          recordedSequences.add(record.sequence);
+        if (heldAborted.size > 0 && heldAborted.delete(record.sequence)) supersededAborted++;
+        if (resumed && record.status === "aborted") {
+          heldAborted.set(record.sequence, scratch ? { ...record } : record);
+          return;
         }
         onRecord(record, BEDROCK_BENCH_SOURCE);
         count++;
@@ -250,12 +249,7 @@ async function readResultFile(file: string, onRecord: (record: RequestRecord, so
       notes: [...AWS_NOTEBOOK_NOTES],
     };
   }
-  let supersededAborted = 0;
-  for (const record of heldAborted) {
-    if (recordedSequences.has(record.sequence)) {
-      supersededAborted++;
-      continue;
-    }
+  for (const record of heldAborted.values()) {
     onRecord(record, BEDROCK_BENCH_SOURCE);
     count++;
   }

@@ -7,6 +7,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { type Display, notebook } from "./display";
+import { unpricedNote } from "./cost";
 import { formatUsd } from "./number-format";
 import { type ProgressView, notebookProgress } from "./progress-view";
 import type { RunEstimate } from "./run-plan";
@@ -133,9 +134,7 @@ export function outcomeRows(o: RunOutcome, options: { cwd?: string } = {}): Row[
     { item: "sent in this session", value: String(o.counts.sentThisSession) },
     {
       item: "cost",
-      value:
-        `measured ${formatUsd(o.measuredCostUsd)}, estimated ${formatUsd(o.estimatedCostUsd)}` +
-        (o.unpricedModels.length > 0 ? ` (without ${o.unpricedModels.join(", ")}: not in the pricing table)` : ""),
+      value: `measured ${formatUsd(o.measuredCostUsd)}, estimated ${formatUsd(o.estimatedCostUsd)}${unpricedNote(o.unpricedModels)}`,
     },
     { item: "transport", value: `${o.transport.handler} → ${o.transport.endpoint ?? "Bedrock Runtime's regional endpoints"}` },
     { item: "results", value: shownPath(o.folder, cwd) },
@@ -197,22 +196,22 @@ export async function runInNotebook(options: NotebookRunOptions): Promise<RunOut
   const forward = (): void => controller.abort(runOptions.signal?.reason);
   if (runOptions.signal?.aborted) forward();
   else runOptions.signal?.addEventListener("abort", forward, { once: true });
-  let started: { runId: string; folder: string } | undefined;
+  // The folder as shown, computed once: progress events arrive as requests complete, while others are in flight.
+  let shownFolder: string | undefined;
   try {
     const outcome = await runExperiment({
       ...runOptions,
       signal: controller.signal,
       onProgress: (event) => {
         if (event.type === "run-started") {
-          started = { runId: event.runId, folder: event.folder };
-          lastRun = started;
+          lastRun = { runId: event.runId, folder: event.folder };
+          shownFolder = shownPath(event.folder, process.cwd());
         }
         const snapshot = progressSnapshot(event);
-        if (started) {
+        if (shownFolder !== undefined) {
           // Shown from the start: an interrupt ends the cell at once (tslab), so the box itself says where things are.
-          const where = `results: ${shownPath(started.folder, process.cwd())}`;
           const incomplete = event.type === "run-finished" && event.status !== "completed";
-          snapshot.note = incomplete ? `${where} · to complete it: ${resumeCode(shownPath(started.folder, process.cwd()))}` : where;
+          snapshot.note = incomplete ? `results: ${shownFolder} · to complete it: ${resumeCode(shownFolder)}` : `results: ${shownFolder}`;
         }
         progress.update(snapshot);
         runOptions.onProgress?.(event);

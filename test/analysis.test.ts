@@ -71,7 +71,7 @@ test("one call gives the summary, comparisons, fallbacks, charts and an overview
       "ttft-p90-heatmap-input-size",
     ],
   );
-  assert.deepEqual(analysis.omittedCharts, [{ id: "ttft-p90-heatmap-concurrency", reason: "a single concurrency level" }]);
+  assert.deepEqual(analysis.omittedCharts, [{ id: "ttft-p90-heatmap-concurrency", title: "p90 TTFT by concurrency heatmap", section: "latency", reason: "a single concurrency level" }]);
   for (const chart of analysis.charts) {
     const options = chart.figure.config?.["toImageButtonOptions"] as { format: string; filename: string };
     assert.deepEqual([options.format, options.filename], ["svg", chart.id]);

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DEFAULT_GROUP_DIMENSIONS, groupRecords, isThrottle, sortedSample } from "../lib/request-groups";
+import { DEFAULT_GROUP_DIMENSIONS, groupRecords, sortedSample } from "../lib/request-groups";
+import { isThrottle } from "../lib/records";
 import { summarize } from "../lib/summary";
 import { failedRecord, successRecord } from "./fixtures/analysis/synthetic-records";
 

@@ -8,7 +8,7 @@
 
 import { relative } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
-import { BudgetExceededError } from "../cost";
+import { BudgetExceededError, unpricedNote } from "../cost";
 import { HTTP_HANDLERS, ORDERS, TARGETS, readExperimentFile } from "../experiment";
 import { formatUsd } from "../number-format";
 import { ResultsStoreError, readManifest } from "../results-store";
@@ -111,13 +111,14 @@ function estimateText(e: RunEstimate): string {
 
 function outcomeText(o: RunOutcome, c: ReturnType<typeof colors>): string {
   const b = o.counts.byStatus;
+  const unpriced = unpricedNote(o.unpricedModels);
   const head = o.status === "completed" ? c.green(o.message) : o.status === "failed" ? c.red(o.message) : c.yellow(o.message);
   return (
     `${head}\n` +
     `run ${o.runId}: ${o.counts.recorded} record(s) (${b.success} success, ${b.error} error, ${b.timeout} timeout, ${b.aborted} aborted); ` +
     `${o.counts.sentThisSession} sent now\n` +
     `cost: measured ${formatUsd(o.measuredCostUsd)}, estimated ${formatUsd(o.estimatedCostUsd)}` +
-    (o.unpricedModels.length > 0 ? c.yellow(` (without ${o.unpricedModels.join(", ")}: not in the pricing table)`) : "") +
+    (unpriced ? c.yellow(unpriced) : "") +
     `\n` +
     `results: ${shown(o.folder)}\n`
   );
