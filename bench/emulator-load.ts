@@ -26,6 +26,9 @@ export interface LoadReport {
   errors: number;
   errorKinds: Record<string, number>;
   bytes: number;
+  /** CPU time this process used (user + system), ms, and the wall time it ran for, ms. */
+  cpuMs: number;
+  elapsedMs: number;
 }
 
 function run(spec: LoadSpec): Promise<LoadReport> {
@@ -34,7 +37,9 @@ function run(spec: LoadSpec): Promise<LoadReport> {
   const body = Buffer.from(
     JSON.stringify({ messages: [{ role: "user", content: [{ text: "Explain the concept of machine learning in simple terms." }] }], inferenceConfig: { maxTokens: spec.maxTokens } }),
   );
-  const report: LoadReport = { started: 0, completed: 0, errors: 0, errorKinds: {}, bytes: 0 };
+  const report: LoadReport = { started: 0, completed: 0, errors: 0, errorKinds: {}, bytes: 0, cpuMs: 0, elapsedMs: 0 };
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
   const agent = new Agent({ keepAlive: true, maxSockets: spec.concurrency, maxFreeSockets: spec.concurrency });
   const deadline = performance.now() + spec.durationMs;
   let active = 0;
@@ -49,6 +54,9 @@ function run(spec: LoadSpec): Promise<LoadReport> {
       if (performance.now() < deadline) launch();
       else if (active === 0) {
         agent.destroy();
+        const cpu = process.cpuUsage(cpu0);
+        report.cpuMs = (cpu.user + cpu.system) / 1000;
+        report.elapsedMs = performance.now() - t0;
         resolve(report);
       }
     };

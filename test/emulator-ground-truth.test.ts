@@ -52,6 +52,28 @@ describe("ground truth", () => {
     });
   });
 
+  it("records the latest delta against its schedule: a loop blocked after the first delta shows in maxDeltaLatenessMs", async () => {
+    await withEmulator({ timeScale: 0.2, seed: 5 }, async (emulator, client) => {
+      const out = await client("http2").send(new ConverseStreamCommand({ modelId: HAIKU, messages: userMessage(), inferenceConfig: { maxTokens: 40 } }));
+      let deltas = 0;
+      for await (const event of out.stream!) {
+        if (event.contentBlockDelta && ++deltas === 1) {
+          const until = performance.now() + 150; // the emulator shares this event loop: hold it for 150 ms
+          while (performance.now() < until);
+        }
+      }
+      const e = emulator.groundTruth.byRequestId(out.$metadata.requestId!)!;
+      assert.ok(e.chunkCount >= 3, `${e.chunkCount} deltas`);
+      // The second delta was due about one chunk interval (≤ 5 tokens at ~56 tokens/s × 0.2 ≈ 18 ms) after the first.
+      assert.ok(e.maxDeltaLatenessMs! >= 100, `maxDeltaLatenessMs ${e.maxDeltaLatenessMs}`);
+      assert.ok(e.maxDeltaLatenessMs! >= e.firstDeltaLatenessMs!);
+    });
+    await withEmulator({ timeScale: 0.001 }, async (emulator, client) => {
+      const out = await client("http1").send(new ConverseCommand({ modelId: HAIKU, messages: userMessage(), inferenceConfig: { maxTokens: 5 } }));
+      assert.equal(emulator.groundTruth.byRequestId(out.$metadata.requestId!)!.maxDeltaLatenessMs, null, "no deltas, no delta lateness");
+    });
+  });
+
   it("appends every entry to a JSONL file off the request path, never truncating it", async () => {
     const dir = await mkdtemp(join(tmpdir(), "bb-gt-"));
     const file = join(dir, "nested", "ground-truth.jsonl");

@@ -31,6 +31,43 @@ describe("scheduler", () => {
     }
   });
 
+  it("runs a due precise task before relaxed tasks due earlier, re-reading the clock before each task", async () => {
+    let t = 0; // fake monotonic clock: each relaxed task "takes" the time the test gives it
+    const s = new Scheduler({ now: () => t });
+    const ran: Array<[string, number]> = [];
+    s.at(1, (late) => {
+      ran.push(["r1", late]);
+      t = 3; // a slow write: by now r2 (due 2) and p (due 2.5) are both due
+    });
+    s.at(2, (late) => ran.push(["r2", late]));
+    s.at(3, (late) => ran.push(["r3", late]));
+    s.at(2.5, (late) => ran.push(["p", late]), { precise: true });
+    t = 1;
+    await new Promise((r) => setTimeout(r, 30));
+    assert.deepEqual(ran, [
+      ["r1", 0],
+      ["p", 0.5],
+      ["r2", 1],
+      ["r3", 0],
+    ]);
+    assert.equal(s.size, 0);
+  });
+
+  it("checkpoint() runs due precise tasks at once and nothing else", async () => {
+    let t = 0;
+    const s = new Scheduler({ now: () => t });
+    const ran: string[] = [];
+    s.at(5, () => ran.push("p"), { precise: true });
+    s.at(1, () => ran.push("r"));
+    s.checkpoint();
+    assert.deepEqual(ran, [], "nothing is due at t = 0");
+    t = 6;
+    s.checkpoint();
+    assert.deepEqual(ran, ["p"], "the due precise task ran inside checkpoint(); the relaxed one waits for the timer");
+    await new Promise((r) => setTimeout(r, 30));
+    assert.deepEqual(ran, ["p", "r"]);
+  });
+
   it("skips cancelled tasks and ignores tasks after stop()", async () => {
     const s = new Scheduler({ now });
     const ran: string[] = [];

@@ -62,7 +62,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     startedMs: now(),
   });
 
+  // Due first deltas go out before this request's (or connection's) work is done: see Scheduler.checkpoint.
   const onRequest = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse): void => {
+    scheduler.checkpoint();
     handler.handle(new Exchange(req, res)).catch((err: unknown) => {
       process.emitWarning(`bedrock-bench emulator: ${(err as Error).stack ?? String(err)}`);
     });
@@ -83,6 +85,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const sockets = new Set<Socket>();
   const server = createNetServer({ noDelay: true }, (socket) => {
+    scheduler.checkpoint();
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
     socket.on("error", () => undefined);

@@ -57,6 +57,7 @@ export const GROUND_TRUTH_FIELDS: readonly GroundTruthField[] = Object.freeze([
   f("scheduledTtftMs", "number or null", "ms", "When the first delta was due after `receivedMs` (emulated TTFT × timeScale)."),
   f("firstDeltaMs", "number or null", "ms", "Monotonic time the first text delta was actually written (streams; null when none was)."),
   f("firstDeltaLatenessMs", "number or null", "ms", "`firstDeltaMs − (receivedMs + scheduledTtftMs)`: how late the emulator wrote against its own schedule."),
+  f("maxDeltaLatenessMs", "number or null", "ms", "The latest any text delta, the first included, was written against its own schedule (streams; null when none was): what the emulator's inter-token timing is worth."),
   f("reportedLatencyMs", "number or null", "ms", "`metrics.latencyMs` (native: `invocationLatency`, `x-amzn-bedrock-invocation-latency`) reported to the client: real ms from receipt to the last event."),
   f("endMs", "number or null", "ms", "Monotonic time the response ended (last byte, error, reset) or the connection closed."),
 ]);

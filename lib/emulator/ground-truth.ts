@@ -112,6 +112,8 @@ export interface GroundTruthEntry {
   firstDeltaMs: number | null;
   /** `firstDeltaMs − (receivedMs + scheduledTtftMs)`: how late the emulator wrote against its own schedule. */
   firstDeltaLatenessMs: number | null;
+  /** The latest any text delta (the first included) was written against its schedule, ms (streams; null when none was written). */
+  maxDeltaLatenessMs: number | null;
   /** `metrics.latencyMs` (and native `invocationLatency`) reported to the client, ms. */
   reportedLatencyMs: number | null;
   /** Monotonic ms when the response ended (last byte, error, reset) or the connection closed. */
@@ -351,6 +353,7 @@ export function newGroundTruthEntry(fields: {
     scheduledTtftMs: null,
     firstDeltaMs: null,
     firstDeltaLatenessMs: null,
+    maxDeltaLatenessMs: null,
     reportedLatencyMs: null,
     endMs: null,
   };

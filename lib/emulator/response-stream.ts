@@ -60,6 +60,8 @@ type PendingFault = Extract<PlannedFault, { afterTokens: number }>;
 export class StreamDriver {
   private readonly o: StreamDriverOptions;
   private readonly firstDueMs: number;
+  /** When the step that runs next is due. */
+  private dueMs: number;
   private readonly pendingFault: PendingFault | undefined;
   private tokensSent = 0;
   private task: ScheduledTask | undefined;
@@ -71,6 +73,7 @@ export class StreamDriver {
     const { plan, entry, timeScale } = options;
     const scheduled = plan.emulatedTtftMs * timeScale;
     this.firstDueMs = entry.receivedMs + scheduled;
+    this.dueMs = this.firstDueMs;
     entry.scheduledTtftMs = scheduled;
     const fault = options.fault;
     this.pendingFault = fault !== undefined && "afterTokens" in fault ? fault : undefined;
@@ -100,20 +103,21 @@ export class StreamDriver {
     if (this.done || exchange.closed) return;
     const fault = this.pendingFault;
     if (fault !== undefined && this.tokensSent >= fault.afterTokens) {
-      this.fail(fault, []);
+      this.fail(fault, [], false);
       return;
     }
     const chunks = plan.chunks;
     const first = chunks.index < 0;
     const frames: Uint8Array[] = first ? format.start() : [];
-    if (chunks.advance()) {
+    const delta = chunks.advance();
+    if (delta) {
       this.tokensSent += chunks.tokens;
       frames.push(format.delta(plan.text.take(chunks.tokens), this.tokensSent, first));
       entry.chunkCount++;
     }
     const last = chunks.last;
     if (last && fault !== undefined) {
-      this.fail(fault, frames);
+      this.fail(fault, frames, delta);
       return;
     }
     if (last) {
@@ -122,16 +126,18 @@ export class StreamDriver {
       frames.push(...format.end(Math.round(nowMs - entry.receivedMs), Math.round(firstByte - entry.receivedMs)));
       entry.reportedLatencyMs = Math.round(nowMs - entry.receivedMs);
     }
-    this.send(frames, first);
+    this.send(frames, delta, first);
     if (last) {
       exchange.end();
       this.finish("success");
       return;
     }
-    this.task = this.o.scheduler.at(this.firstDueMs + chunks.nextOffsetMs * this.o.timeScale, this.step);
+    this.dueMs = this.firstDueMs + chunks.nextOffsetMs * this.o.timeScale;
+    this.task = this.o.scheduler.at(this.dueMs, this.step);
   };
 
-  private send(frames: Uint8Array[], first: boolean): void {
+  /** Writes `frames`; when they carry a text delta (the first one when `first`), records how late it went out. */
+  private send(frames: Uint8Array[], delta: boolean, first: boolean): void {
     const { exchange, entry, clock } = this.o;
     if (frames.length === 0) return;
     if (!exchange.headersSent) {
@@ -139,20 +145,23 @@ export class StreamDriver {
       entry.httpStatus = 200;
     }
     exchange.write(frames.length === 1 ? (frames[0] as Uint8Array) : Buffer.concat(frames));
-    if (first && entry.chunkCount > 0 && entry.firstDeltaMs === null) {
-      const writtenMs = clock.monotonicMs();
-      entry.firstDeltaMs = writtenMs;
-      entry.firstDeltaLatenessMs = writtenMs - this.firstDueMs;
+    if (!delta) return;
+    const dueMs = this.dueMs;
+    const latenessMs = clock.monotonicMs() - dueMs;
+    if (entry.maxDeltaLatenessMs === null || latenessMs > entry.maxDeltaLatenessMs) entry.maxDeltaLatenessMs = latenessMs;
+    if (first && entry.firstDeltaMs === null) {
+      entry.firstDeltaMs = dueMs + latenessMs;
+      entry.firstDeltaLatenessMs = latenessMs;
     }
   }
 
-  private fail(fault: PendingFault, frames: Uint8Array[]): void {
+  private fail(fault: PendingFault, frames: Uint8Array[], delta: boolean): void {
     const { exchange, entry, format } = this.o;
     entry.tokensBeforeFault = this.tokensSent;
     entry.chunksBeforeFault = entry.chunkCount;
-    const first = entry.chunkCount === 1 && frames.length > 0;
+    const first = delta && entry.chunkCount === 1;
     if (!("exceptionType" in fault) && fault.kind === "connectionReset") {
-      this.send(frames, first);
+      this.send(frames, delta, first);
       exchange.reset();
       entry.errorClass = "ConnectionReset";
       entry.errorMessage = "The emulator reset the connection (injected connectionReset fault).";
@@ -161,7 +170,7 @@ export class StreamDriver {
       return;
     }
     if (!("exceptionType" in fault)) {
-      this.send(frames, first);
+      this.send(frames, delta, first);
       this.stalled = true;
       entry.errorClass = "Stalled";
       entry.errorMessage = "The emulator stopped writing and never ended the response (injected stall fault).";
@@ -170,7 +179,7 @@ export class StreamDriver {
     }
     const message = STREAM_EXCEPTION_MESSAGES[fault.exceptionType];
     frames.push(format.exception(fault.exceptionType, message));
-    this.send(frames, first);
+    this.send(frames, delta, first);
     exchange.end();
     entry.errorClass = STREAM_EXCEPTION_CLASS[fault.exceptionType];
     entry.errorMessage = message;

@@ -9,7 +9,11 @@
  *   precise task;
  * - **relaxed** tasks (later chunks, whose ~1 ms jitter is far below their spacing) — plain timers, no polling, so a
  *   busy stream costs no CPU between its chunks.
- * Every tick runs all due tasks of both heaps in due order. `leadMs: 0` disables polling altogether.
+ * Every tick runs all due tasks, re-reading the clock before each one: a precise task that is due runs before any
+ * relaxed task (even one due earlier), so a burst of later chunks never delays a first delta by more than one write;
+ * relaxed tasks run in due order among themselves. `checkpoint()` lets the server run due precise tasks from its I/O
+ * callbacks (new connections, new requests), so they need not wait for the loop to reach the timer or check phase.
+ * `leadMs: 0` disables polling altogether.
  */
 export interface ScheduledTask {
   readonly dueMs: number;
@@ -83,6 +87,7 @@ export class Scheduler {
   private armedForMs = Number.POSITIVE_INFINITY;
   private sequence = 0;
   private stopped = false;
+  private draining = false;
 
   constructor(options: SchedulerOptions) {
     this.now = options.now;
@@ -160,34 +165,48 @@ export class Scheduler {
     this.immediate = undefined;
   }
 
+  /** Runs the precise tasks that are due now (a cheap no-op when none is); safe to call from any callback. */
+  checkpoint(): void {
+    if (this.draining || this.stopped) return;
+    const top = this.precise.top;
+    if (top === undefined || top.dueMs > this.now()) return;
+    this.drain(false);
+    this.arm();
+  }
+
   private readonly tick = (): void => {
     this.timer = undefined;
     this.immediate = undefined;
     this.armedForMs = Number.POSITIVE_INFINITY;
-    let now = this.now();
-    let ran = 0;
-    for (;;) {
-      this.precise.prune();
-      this.relaxed.prune();
-      const p = this.precise.top;
-      const r = this.relaxed.top;
-      const next = p === undefined ? r : r === undefined ? p : before(p, r) ? p : r;
-      if (next === undefined) break;
-      if (next.dueMs > now) {
-        if (ran > 0) now = this.now();
-        if (next.dueMs > now) break;
-      }
-      (next === p ? this.precise : this.relaxed).pop();
-      ran++;
-      try {
-        next.run(now - next.dueMs);
-      } catch (err) {
-        // A failing task must not stop the others nor crash the host (a notebook kernel): report it loudly.
-        process.emitWarning(`bedrock-bench emulator: a scheduled write failed: ${(err as Error).stack ?? String(err)}`, "EmulatorSchedulerWarning");
-      }
-    }
+    if (!this.draining) this.drain(true);
     if (!this.stopped) this.arm();
   };
+
+  /** Runs due tasks, precise ones first, reading the clock before each; relaxed ones only when `relaxed`. */
+  private drain(relaxed: boolean): void {
+    this.draining = true;
+    try {
+      for (;;) {
+        this.precise.prune();
+        if (relaxed) this.relaxed.prune();
+        const now = this.now();
+        const p = this.precise.top;
+        let heap: TaskHeap;
+        if (p !== undefined && p.dueMs <= now) heap = this.precise;
+        else if (relaxed && this.relaxed.top !== undefined && this.relaxed.top.dueMs <= now) heap = this.relaxed;
+        else break;
+        const next = heap.pop() as HeapEntry;
+        try {
+          next.run(now - next.dueMs);
+        } catch (err) {
+          // A failing task must not stop the others nor crash the host (a notebook kernel): report it loudly.
+          process.emitWarning(`bedrock-bench emulator: a scheduled write failed: ${(err as Error).stack ?? String(err)}`, "EmulatorSchedulerWarning");
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
 }
 
 function before(a: HeapEntry, b: HeapEntry): boolean {
