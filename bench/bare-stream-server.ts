@@ -16,12 +16,22 @@ import { createServer as createNetServer, type AddressInfo, type Socket } from "
 import { performance } from "node:perf_hooks";
 import { encodeEventJson } from "../lib/emulator/event-stream";
 
+/** One stream the floor served; times in `performance.now()` ms, latenesses in ms (NaN when nothing was written). */
+export interface BareStream {
+  receivedMs: number;
+  firstDueMs: number;
+  firstWriteLatenessMs: number;
+  frames: number;
+  /** The latest any write of the stream was against its schedule. */
+  maxLatenessMs: number;
+}
+
 export interface BareStreamServer {
   readonly endpoint: string;
   /** Streams currently open. */
   readonly inFlight: number;
-  /** Called when each stream ends: its arrival, first-write lateness (ms), frames written and the latest any write was (ms). */
-  onStream(listener: (receivedMs: number, firstWriteLatenessMs: number, frames: number, maxLatenessMs: number) => void): void;
+  /** Called when each stream ends. */
+  onStream(listener: (stream: BareStream) => void): void;
   close(): Promise<void>;
 }
 
@@ -38,7 +48,7 @@ export async function startBareStreamServer(maxTokens: number): Promise<BareStre
   // A typical Converse delta frame (three tokens of text plus Bedrock's padding field), encoded once.
   const frame = encodeEventJson("contentBlockDelta", JSON.stringify({ contentBlockIndex: 0, delta: { text: " the model's" }, p: "abcdefghijklmnopqrs" }));
   const end = encodeEventJson("metadata", JSON.stringify({ usage: { inputTokens: 12, outputTokens: maxTokens, totalTokens: maxTokens + 12 }, metrics: { latencyMs: 1 } }));
-  const listeners: Array<(receivedMs: number, latenessMs: number, frames: number, maxLatenessMs: number) => void> = [];
+  const listeners: Array<(stream: BareStream) => void> = [];
   let inFlight = 0;
 
   const onRequest = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse): void => {
@@ -77,7 +87,8 @@ export async function startBareStreamServer(maxTokens: number): Promise<BareStre
       res.once("close", () => {
         clearTimeout(timer);
         inFlight--;
-        for (const listener of listeners) listener(receivedMs, lateness, frames, maxLateness);
+        const stream: BareStream = { receivedMs, firstDueMs: firstDue, firstWriteLatenessMs: lateness, frames, maxLatenessMs: maxLateness };
+        for (const listener of listeners) listener(stream);
       });
     });
   };

@@ -107,7 +107,10 @@ async function accuracy(t: TestContext, handler: "http2" | "http1", concurrency:
  * shared thread stays far from saturation and what is measured is the engine's overhead, not the test machine's
  * queueing (at timeScale 1 the one thread handles ≈130 requests/s of both sides and tail delays reach 100+ ms). The
  * send gate keeps a burst's SDK preparation out of the measured interval (recorded as queueWaitMs instead).
- * Medians must be within a few milliseconds; the other bounds leave room for scheduling noise on a loaded machine.
+ * Medians must be within about ten milliseconds (2–5 ms idle, up to 9 ms seen while other test files run): the errors
+ * these bounds exist to catch are far larger — timing from the wrong moment shifts TTFT by a queue wait, a chunk
+ * interval (≈20 ms here) or the whole emulated TTFT (≈180 ms at timeScale 0.5). The other bounds leave room for
+ * scheduling noise on a loaded machine.
  * Causality (the engine starts before the emulator receives, and sees the first token after it was written) must hold
  * for every request.
  */
@@ -115,9 +118,9 @@ describe("measured TTFT and total match the emulator's ground truth, per request
   for (const handler of ["http2", "http1"] as const) {
     test(`${handler}, concurrency 1`, async (t) => {
       const f = await accuracy(t, handler, 1, 15, 0.5);
-      assert.ok(f.ttft.p50 < 8, `TTFT p50 ${f.ttft.p50} ms`);
+      assert.ok(f.ttft.p50 < 12, `TTFT p50 ${f.ttft.p50} ms`);
       assert.ok(f.ttft.max < 30, `TTFT max ${f.ttft.max} ms`);
-      assert.ok(Math.abs(f.total.p50) < 8, `total p50 ${f.total.p50} ms`);
+      assert.ok(Math.abs(f.total.p50) < 12, `total p50 ${f.total.p50} ms`);
       assert.ok(f.responseLeg.p90 < 5, `first token seen ${f.responseLeg.p90} ms after it was written (p90)`);
     });
     test(`${handler}, concurrency 100`, async (t) => {
@@ -126,9 +129,9 @@ describe("measured TTFT and total match the emulator's ground truth, per request
       // busy event loop, is client time inside the TTFT (as a TLS handshake is against Bedrock). The tail of that
       // set-up follows the load other processes put on the machine (p90 14–55 ms over repeated runs here), so the
       // bounds are on the median and the third quartile; the response leg, the moment TTFT is taken, stays tight.
-      assert.ok(f.ttft.p50 < 15, `TTFT p50 ${f.ttft.p50} ms`);
+      assert.ok(f.ttft.p50 < 20, `TTFT p50 ${f.ttft.p50} ms`);
       assert.ok(f.ttft.p75 < 40, `TTFT p75 ${f.ttft.p75} ms`);
-      assert.ok(Math.abs(f.total.p50) < 15, `total p50 ${f.total.p50} ms`);
+      assert.ok(Math.abs(f.total.p50) < 20, `total p50 ${f.total.p50} ms`);
       assert.ok(f.responseLeg.p90 < 10, `first token seen ${f.responseLeg.p90} ms after it was written (p90)`);
     });
   }
