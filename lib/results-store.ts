@@ -12,6 +12,7 @@ import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, r
 import { basename, join, resolve } from "node:path";
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
+import { csvLine } from "./csv-line";
 import { RECORD_COLUMN_NAMES, type RequestRecord, recordFromCells, recordToCells } from "./records";
 import { modelFileNames, runIdFor } from "./run-id";
 
@@ -262,7 +263,7 @@ export class ResultsStore {
   /** Appends one record to `requests.csv` (synchronously written) and its answer to the model's answers file. */
   append(record: RequestRecord, responseText: string): void {
     if (this.closed) throw new ResultsStoreError("the results folder is closed");
-    writeSync(this.requestsFd, stringify([recordToCells(record)]));
+    writeSync(this.requestsFd, csvLine(recordToCells(record)));
     this.answersFile(record.modelId).append(answerFor(record, responseText));
   }
 
