@@ -18,6 +18,13 @@ import { compareGroupKeys, shortModelName, sortedSample, type GroupKey, type Req
 import type { ResultSet } from "./results-loader";
 import { formatMs, formatPValue, formatSignedMs, formatSignedPercent } from "./number-format";
 
+/** How verdicts name the two sides; `candidateAtStart` is the candidate's name at the start of a sentence. */
+interface VerdictNames {
+  baseline: string;
+  candidate: string;
+  candidateAtStart: string;
+}
+
 /** What differs between the two groups compared. */
 export type ComparisonKind = "performance-config" | "service-tier" | "model";
 
@@ -171,7 +178,7 @@ function compareMetric(
   metric: ComparedMetric,
   baseline: RequestGroup,
   candidate: RequestGroup,
-  names: { baseline: string; candidate: string },
+  names: VerdictNames,
   o: Resolved,
 ): MetricComparison | null {
   const a = sortedSample(baseline, metric);
@@ -215,8 +222,8 @@ function compareMetric(
     if (rankSum.pValue < o.alpha && excludesZero) {
       verdict = medianDifferenceMs.estimate < 0 ? "candidate-faster" : "candidate-slower";
       text =
-        `${names.candidate} is ${verdict === "candidate-faster" ? "faster" : "slower"} than ${names.baseline} on ${name}: ` +
-        `${formatSignedPercent(relativeMedianChange)} at the median. ${observed}.`;
+        `${names.candidateAtStart} is ${verdict === "candidate-faster" ? "faster" : "slower"} than ${names.baseline} on ${name}: ` +
+        `${formatSignedPercent(relativeMedianChange)} at the median. M${observed.slice(1)}.`;
     } else {
       verdict = "no-clear-difference";
       // The two criteria can disagree: say which one held, so a reader does not take p < alpha alone as a difference.
@@ -268,7 +275,10 @@ export function compareGroups(baseline: RequestGroup, candidate: RequestGroup, k
   const o = resolve(options);
   const value = (g: RequestGroup) => sideValue(kind, g.key);
   const display = (g: RequestGroup) => (kind === "model" ? shortModelName(g.key.model) : kind === "service-tier" ? `tier ${value(g)}` : value(g));
-  const names = { baseline: display(baseline), candidate: display(candidate) };
+  const candidateName = display(candidate);
+  // A sentence that starts with the candidate starts with a capital, unless the name is a model ID (kept as written).
+  const candidateAtStart = kind === "model" ? candidateName : candidateName.charAt(0).toUpperCase() + candidateName.slice(1);
+  const names: VerdictNames = { baseline: display(baseline), candidate: candidateName, candidateAtStart };
   const metrics = (["ttftMs", "totalMs"] as const)
     .map((m) => compareMetric(m, baseline, candidate, names, o))
     .filter((m): m is MetricComparison => m !== null);
@@ -290,7 +300,7 @@ export function compareGroups(baseline: RequestGroup, candidate: RequestGroup, k
 }
 
 /** The TTFT and total verdicts together, or why there is nothing to compare. */
-function combinedVerdict(metrics: readonly MetricComparison[], names: { baseline: string; candidate: string }): string {
+function combinedVerdict(metrics: readonly MetricComparison[], names: Pick<VerdictNames, "baseline" | "candidate">): string {
   return metrics.length === 0
     ? `Nothing to compare: ${names.baseline} or ${names.candidate} has no successful request with a latency.`
     : metrics.map((m) => m.text).join(" ");

@@ -71,7 +71,7 @@ test("optimized vs standard: difference of medians and p90s with bootstrap CIs, 
   assert.equal(ttft.rankSum.u, 1600);
   assert.ok(ttft.rankSum.pValue < 1e-20);
   assert.equal(ttft.verdict, "candidate-faster");
-  assert.match(ttft.text, /^optimized is faster than standard on TTFT: −33\.5% at the median\./);
+  assert.match(ttft.text, /^Optimized is faster than standard on TTFT: −33\.5% at the median\./);
   assert.equal(x.warning, null);
   assert.equal(x.metrics.find((m) => m.metric === "totalMs")!.verdict, "candidate-faster");
   assert.match(x.context, /us-east-1/);
@@ -214,4 +214,20 @@ test("a difference found by one test among many is marked tentative, with the ad
   assert.equal(m.verdict, "candidate-slower", "the verdict itself stands");
   assert.ok(m.holmPValue! >= 0.05);
   assert.match(m.text, /Tentative: adjusted for the \d+ tests of this comparison set \(Holm\), p = [\d.]+, not below α = 0\.05; confirm it with a run that compares only these two\.$/);
+});
+
+test("a verdict that starts with the candidate starts with a capital, except a model ID, which stays as written", () => {
+  const many = (n: number, f: (i: number) => Partial<RequestRecord>) => Array.from({ length: n }, (_, i) => successRecord(f(i)));
+  const tiers = groupRecords([
+    ...many(40, (i) => ({ ttftMs: 500 + i, totalMs: 1500 + i })),
+    ...many(40, (i) => ({ serviceTierAsked: "priority", serviceTierServed: "priority", ttftMs: 300 + i, totalMs: 1000 + i })),
+  ]);
+  const [tier] = compareResults(tiers, { kinds: ["service-tier"] });
+  assert.match(tier!.metrics[0]!.text, /^Tier priority is faster than tier default on TTFT: /);
+  const models = groupRecords([
+    ...many(40, (i) => ({ modelId: "us.anthropic.claude-3-5-haiku-20241022-v1:0", ttftMs: 500 + i, totalMs: 1500 + i })),
+    ...many(40, (i) => ({ modelId: "us.amazon.nova-micro-v1:0", ttftMs: 300 + i, totalMs: 1000 + i })),
+  ]);
+  const [model] = compareResults(models, { kinds: ["model"] });
+  assert.match(model!.metrics[0]!.text, /^claude-3-5-haiku-20241022-v1:0 is slower than nova-micro-v1:0 on TTFT: \+62\.6% at the median\. Median TTFT 320 ms \(nova-micro-v1:0\) vs 520 ms /);
 });
