@@ -217,7 +217,7 @@ test("a difference found by one test among many is marked tentative, with the ad
 });
 
 test("a verdict that starts with the candidate starts with a capital, except a model ID, which stays as written", () => {
-  const many = (n: number, f: (i: number) => Partial<RequestRecord>) => Array.from({ length: n }, (_, i) => successRecord(f(i)));
+  const many = (n: number, f: (i: number) => Parameters<typeof successRecord>[0]) => Array.from({ length: n }, (_, i) => successRecord(f(i)));
   const tiers = groupRecords([
     ...many(40, (i) => ({ ttftMs: 500 + i, totalMs: 1500 + i })),
     ...many(40, (i) => ({ serviceTierAsked: "priority", serviceTierServed: "priority", ttftMs: 300 + i, totalMs: 1000 + i })),
