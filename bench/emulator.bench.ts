@@ -145,8 +145,9 @@ async function measure(
   const { firsts, deltaLateness } = sink;
   const lateness = firsts.map((f) => f.latenessMs);
   const late = firsts.filter((f) => f.latenessMs > GOAL_P99_LATENESS_MS);
+  // Attribution looks at every pause until the window's last first delta was written; the totals, at the window.
   const pauses = gc.pauses.filter((p) => p.endMs >= t0);
-  const durations = pauses.map((p) => p.endMs - p.startMs);
+  const durations = pauses.filter((p) => p.startMs < countUntil).map((p) => p.endMs - p.startMs);
   return {
     concurrency,
     maxInFlight,

@@ -18,6 +18,11 @@ import { compareGroupKeys, shortModelName, sortedSample, type GroupKey, type Req
 import type { ResultSet } from "./results-loader";
 import { formatMs, formatPValue, formatSignedMs, formatSignedPercent } from "./number-format";
 
+/** `text` with its first letter in upper case (a sentence that starts with a name or a lower-case phrase). */
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** How verdicts name the two sides; `candidateAtStart` is the candidate's name at the start of a sentence. */
 interface VerdictNames {
   baseline: string;
@@ -223,7 +228,7 @@ function compareMetric(
       verdict = medianDifferenceMs.estimate < 0 ? "candidate-faster" : "candidate-slower";
       text =
         `${names.candidateAtStart} is ${verdict === "candidate-faster" ? "faster" : "slower"} than ${names.baseline} on ${name}: ` +
-        `${formatSignedPercent(relativeMedianChange)} at the median. M${observed.slice(1)}.`;
+        `${formatSignedPercent(relativeMedianChange)} at the median. ${capitalised(observed)}.`;
     } else {
       verdict = "no-clear-difference";
       // The two criteria can disagree: say which one held, so a reader does not take p < alpha alone as a difference.
@@ -277,7 +282,7 @@ export function compareGroups(baseline: RequestGroup, candidate: RequestGroup, k
   const display = (g: RequestGroup) => (kind === "model" ? shortModelName(g.key.model) : kind === "service-tier" ? `tier ${value(g)}` : value(g));
   const candidateName = display(candidate);
   // A sentence that starts with the candidate starts with a capital, unless the name is a model ID (kept as written).
-  const candidateAtStart = kind === "model" ? candidateName : candidateName.charAt(0).toUpperCase() + candidateName.slice(1);
+  const candidateAtStart = kind === "model" ? candidateName : capitalised(candidateName);
   const names: VerdictNames = { baseline: display(baseline), candidate: candidateName, candidateAtStart };
   const metrics = (["ttftMs", "totalMs"] as const)
     .map((m) => compareMetric(m, baseline, candidate, names, o))
