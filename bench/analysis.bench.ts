@@ -14,10 +14,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { writeLargeRequestsCsv } from "./analysis-fixture";
-import { loadResults } from "../lib/results-loader";
-import { summarize } from "../lib/summary";
-import { compareResults } from "../lib/comparison";
-import { analysisCharts } from "../lib/analysis-charts";
+import { loadResults } from "../lib/analysis/results-loader";
+import { summarize } from "../lib/analysis/summary";
+import { compareResults } from "../lib/analysis/comparison";
+import { analysisCharts } from "../lib/report/analysis-charts";
 
 const GOAL_SECONDS = 10;
 const GOAL_BYTES = 1.5 * 1024 ** 3;

@@ -26,7 +26,7 @@ import { cpus, loadavg, setPriority } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { loadDefaultProfiles, startEmulator, type GroundTruthEntry } from "../lib/emulator";
-import { quantile } from "../lib/stats";
+import { quantile } from "../lib/analysis/stats";
 import { startBareStreamServer } from "./bare-stream-server";
 import { idleTimerLateness, mainThreadSchedStat, overlapsPause, recordGcPauses } from "./process-pauses";
 import type { LoadReport } from "./emulator-load";

@@ -15,11 +15,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadDefaultProfiles, startEmulator } from "../lib/emulator";
-import type { RequestRecord } from "../lib/records";
-import { ResultsStore, readRequestsCsv } from "../lib/results-store";
-import type { RunManifest } from "../lib/run-manifest";
-import { runExperiment } from "../lib/runner";
-import { quantile } from "../lib/stats";
+import type { RequestRecord } from "../lib/records/request-record";
+import { ResultsStore, readRequestsCsv } from "../lib/engine/results-writer";
+import type { RunManifest } from "../lib/engine/run-manifest";
+import { runExperiment } from "../lib/engine/runner";
+import { quantile } from "../lib/analysis/stats";
 
 const levels = (process.env["BENCH_LEVELS"] ?? "1,100").split(",").map(Number);
 const requests = Number(process.env["BENCH_REQUESTS"] ?? 200);

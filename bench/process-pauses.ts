@@ -9,7 +9,7 @@
  */
 import { readFileSync } from "node:fs";
 import { PerformanceObserver, performance } from "node:perf_hooks";
-import { quantile } from "../lib/stats";
+import { quantile } from "../lib/analysis/stats";
 
 export interface Pause {
   startMs: number;

@@ -2,7 +2,7 @@
 // emulator's ground-truth fields).
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { withColumnReference, withSummaryColumnReference } from "../lib/column-reference";
+import { withColumnReference, withSummaryColumnReference } from "../lib/analysis/column-reference";
 import { withGroundTruthReference } from "../lib/emulator/ground-truth-fields";
 
 const file = join(__dirname, "..", "README.md");

@@ -4,11 +4,11 @@
  */
 import { InvalidArgumentError, type Command } from "commander";
 import { relative } from "node:path";
-import { analyzeResults, latestRunInput, type Analysis, type AnalysisOptions } from "../analysis";
-import { CsvFormatError } from "../csv-reader";
-import { RecordParseError } from "../records";
-import { DEFAULT_GROUP_DIMENSIONS, GROUP_DIMENSIONS, type GroupDimension } from "../request-groups";
-import { ResultsInputError } from "../results-loader";
+import { analyzeResults, latestRunInput, type Analysis, type AnalysisOptions } from "../analysis/analyze-results";
+import { CsvFormatError } from "../records/csv-reader";
+import { RecordParseError } from "../records/request-record";
+import { DEFAULT_GROUP_DIMENSIONS, GROUP_DIMENSIONS, type GroupDimension } from "../analysis/request-groups";
+import { ResultsInputError } from "../analysis/results-loader";
 import { CliError, EXIT } from "./cli-error";
 
 export interface AnalysisCliOptions {
@@ -74,7 +74,7 @@ function isBadInput(error: unknown): boolean {
 export async function analyzeFromCli(
   inputs: readonly string[],
   options: AnalysisCliOptions,
-  extra: Pick<AnalysisOptions, "charts" | "distribution"> = {},
+  extra: Pick<AnalysisOptions, "distribution"> = {},
   log: (line: string) => void = () => undefined,
 ): Promise<Analysis> {
   try {

@@ -1,11 +1,11 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import type { Analysis } from "../analysis";
-import { COMPARED_METRIC_NAMES } from "../comparison";
-import { formatNumber, formatPercent, formatPValue, formatSignedMs, formatUsd } from "../number-format";
-import { shortModelName } from "../request-groups";
-import type { ReportTable } from "../report-tables";
-import { writeSummaryCsv } from "../summary";
+import type { Analysis } from "../analysis/analyze-results";
+import { COMPARED_METRIC_NAMES } from "../analysis/comparison";
+import { formatNumber, formatPercent, formatPValue, formatSignedMs, formatUsd } from "../base/number-format";
+import { shortModelName } from "../analysis/request-groups";
+import type { ReportTable } from "../report/report-tables";
+import { writeSummaryCsv } from "../analysis/summary";
 import { addAnalysisOptions, analyzeFromCli, displayPath, type AnalysisCliOptions } from "./analysis-options";
 import { colors, printJson, processStreams, useColor, type CliStreams, type Colors } from "./output";
 import { textTable } from "./text-table";
@@ -154,7 +154,7 @@ export function registerAnalyzeCommand(program: Command, streams: CliStreams = p
     .addHelpText("after", HELP_AFTER)
     .action(async (inputs: string[], opts: AnalyzeOptions) => {
       const log = (line: string) => streams.stderr.write(`${line}\n`);
-      const analysis = await analyzeFromCli(inputs, opts, { charts: false }, log);
+      const analysis = await analyzeFromCli(inputs, opts, {}, log);
       const summaryCsv = opts.csv ? await writeSummaryCsv(analysis.summary, { outDir: resolve(opts.out) }) : null;
       if (opts.json) {
         printJson(analysisJson(analysis, summaryCsv), streams);

@@ -1,6 +1,6 @@
 import { relative } from "node:path";
 import type { Command } from "commander";
-import { runDemo, type DemoResult } from "../demo";
+import { runDemo, type DemoResult } from "../app/demo";
 import { colors, printJson, processStreams, useColor, type CliStreams } from "./output";
 
 interface DemoOptions {

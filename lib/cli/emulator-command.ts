@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { InputError, type InputProblem } from "../input-error";
+import { InputError, type InputProblem } from "../base/input-error";
 import { modelCatalogue, type CatalogueEntry } from "../emulator/catalogue";
 import { startEmulator } from "../emulator/emulator-server";
 import { EmulatorOptionsError, parseEmulatorOptions, parseFaultRules, type EmulatorOptions } from "../emulator/options";

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { CommanderError } from "commander";
-import { InputError } from "../input-error";
+import { InputError } from "../base/input-error";
 import { CliError, EXIT } from "./cli-error";
 import { buildProgram } from "./program";
 

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import type { Command } from "commander";
-import { executeNotebook } from "../notebook-runner";
-import type { Params } from "../notebook-params";
-import { projectRoot } from "../project-paths";
-import { fileTimestamp } from "../output-file";
+import { executeNotebook } from "../app/notebook-runner";
+import type { Params } from "../app/notebook-params";
+import { projectRoot } from "../base/project-paths";
+import { fileTimestamp } from "../base/output-file";
 import { CliError, EXIT } from "./cli-error";
 import { printJson, processStreams, type CliStreams } from "./output";
 

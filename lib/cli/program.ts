@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { VERSION } from "../version";
+import { VERSION } from "../base/version";
 import { registerAnalyzeCommand } from "./analyze-command";
 import { registerDemoCommand } from "./demo-command";
 import { registerReportCommand } from "./report-command";

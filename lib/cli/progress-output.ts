@@ -5,8 +5,8 @@
  */
 
 import { SingleBar } from "cli-progress";
-import { formatUsd } from "../number-format";
-import type { ProgressCounts, RunEvent } from "../run-progress";
+import { formatUsd } from "../base/number-format";
+import type { ProgressCounts, RunEvent } from "../engine/run-progress";
 import type { Colors } from "./output";
 
 export interface ProgressOutput {

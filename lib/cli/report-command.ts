@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { resolve } from "node:path";
-import { parseReportFormats, writeReports, type ReportFormat } from "../report-files";
+import { parseReportFormats, writeReports, type ReportFormat } from "../report/report-files";
 import { addAnalysisOptions, analyzeFromCli, displayPath, type AnalysisCliOptions } from "./analysis-options";
 import { printJson, processStreams, type CliStreams } from "./output";
 

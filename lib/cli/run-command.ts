@@ -8,12 +8,12 @@
 
 import { relative } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
-import { BudgetExceededError, unpricedNote } from "../cost";
-import { HTTP_HANDLERS, ORDERS, TARGETS, readExperimentFile } from "../experiment";
-import { formatUsd } from "../number-format";
-import { ResultsStoreError, readManifest } from "../results-store";
-import { type RunOutcome, runExperiment } from "../runner";
-import { estimateRun, type RunEstimate } from "../run-plan";
+import { BudgetExceededError, unpricedNote } from "../inputs/cost";
+import { HTTP_HANDLERS, ORDERS, TARGETS, readExperimentFile } from "../inputs/experiment";
+import { formatUsd } from "../base/number-format";
+import { ResultsStoreError, readManifest } from "../engine/results-writer";
+import { type RunOutcome, runExperiment } from "../engine/runner";
+import { estimateRun, type RunEstimate } from "../engine/run-plan";
 import { CliError, EXIT } from "./cli-error";
 import { type CliStreams, colors, printJson, processStreams, useColor } from "./output";
 import { barOutput, lineOutput, type ProgressOutput } from "./progress-output";

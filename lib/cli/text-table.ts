@@ -1,5 +1,5 @@
 import { getBorderCharacters, table, type ColumnUserConfig } from "table";
-import type { ReportTable } from "../report-tables";
+import type { ReportTable } from "../report/report-tables";
 
 export interface TextTableOptions {
   /** Widest the first (label) column may get before its text wraps (default 44). */

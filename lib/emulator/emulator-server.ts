@@ -11,7 +11,7 @@ import { resolveEmulatorOptions, type EmulatorOptions, type ResolvedEmulatorOpti
 import { loadDefaultProfiles, loadProfiles, parseProfiles, type ProfilesDocument } from "./profiles";
 import { QuotaManager } from "./quotas";
 import { RequestHandler } from "./request-handler";
-import { Scheduler } from "./scheduler";
+import { Scheduler } from "./write-timer";
 
 /**
  * The Bedrock Runtime emulator's server: one TCP port serving HTTP/1.1 (boto3, the SDK's `NodeHttpHandler`) and

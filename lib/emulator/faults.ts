@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { BedrockErrorName } from "./errors";
 import type { StreamExceptionType } from "./event-stream";
-import { RandomSource } from "./random";
+import { RandomSource } from "../base/random";
 
 /**
  * Fault injection: rules that make chosen requests fail the way Bedrock (or the network) fails, deterministically under

@@ -6,7 +6,7 @@ import { ChunkSchedule, drawDecodeRate, drawOutputLength, drawTtft, type Latency
 import type { ResolvedModel } from "./model-resolver";
 import type { PerformanceLatency, ProfilesDocument, ServiceTierName } from "./profiles";
 import type { QuotaLease, QuotaManager } from "./quotas";
-import type { RandomSource } from "./random";
+import type { RandomSource } from "../base/random";
 import { TokenText } from "./text-generator";
 
 /**

@@ -1,5 +1,5 @@
 import type { LatencyProfile, ModelProfile, TierBehaviour } from "./profiles";
-import type { RandomSource } from "./random";
+import type { RandomSource } from "../base/random";
 
 /**
  * The emulator's latency model. All times are emulated milliseconds (the emulator divides nothing here; the server

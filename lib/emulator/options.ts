@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { describeValue, InputError, problemsFromIssues, type InputProblem } from "../input-error";
+import { describeValue, InputError, problemsFromIssues, type InputProblem } from "../base/input-error";
 import type { EmulatorClock } from "./clock";
 import { faultRuleSchema, type FaultRule } from "./faults";
 import { profileProblems, type ProfilesDocument } from "./profiles";

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
-import { describeValue, InputError, problemsFromIssues, type InputProblem } from "../input-error";
+import { describeValue, InputError, problemsFromIssues, type InputProblem } from "../base/input-error";
 
 /**
  * The emulator's behaviour profiles: which models exist, where, and how fast they answer.

@@ -16,10 +16,10 @@ import { countTokens } from "./operations/count-tokens";
 import { invokeResponseHeaders, invokeStreamHeaders, InvokeStreamFormat, nativeResult, parseInvokeRequest } from "./operations/invoke-model";
 import type { ProfilesDocument } from "./profiles";
 import type { QuotaManager } from "./quotas";
-import { RandomSource } from "./random";
+import { RandomSource } from "../base/random";
 import { StreamDriver, type StreamFormat } from "./response-stream";
 import { route } from "./router";
-import type { Scheduler } from "./scheduler";
+import type { Scheduler } from "./write-timer";
 
 /**
  * Answers one request: routes it, validates it as Bedrock does, applies the fault it drew, admits it against the

@@ -4,7 +4,7 @@ import type { PlannedFault } from "./faults";
 import type { GenerationPlan } from "./generation";
 import type { GroundTruthEntry } from "./ground-truth";
 import type { Exchange, OutgoingHeaders } from "./http-exchange";
-import type { Scheduler, ScheduledTask } from "./scheduler";
+import type { Scheduler, ScheduledTask } from "./write-timer";
 
 /**
  * Writes an event-stream response on schedule: headers and the first frames at TTFT, each next delta at its planned

@@ -1,4 +1,4 @@
-import type { RandomSource } from "./random";
+import type { RandomSource } from "../base/random";
 
 /**
  * Deterministic lorem-like answer text with an exact token count (by `countTextTokens`): every piece is one token,

@@ -1,4 +1,4 @@
-import type { Clock } from "../../lib/clock";
+import type { Clock } from "../../lib/base/clock";
 
 /**
  * A clock that moves only when told to: `advanceTo(t)` fires every timer due by `t` in order, so tests of timeouts,

@@ -1,5 +1,5 @@
 import type { ConverseStreamCommandInput, ConverseStreamCommandOutput, ConverseStreamOutput } from "@aws-sdk/client-bedrock-runtime";
-import type { ConverseStreamTransport } from "../../lib/request-executor";
+import type { ConverseStreamTransport } from "../../lib/engine/request-executor";
 import type { ManualClock } from "./manual-clock";
 
 /**

@@ -1,7 +1,7 @@
 import type { Conversation } from "../conversation";
 import { BedrockError, ERROR_MESSAGES } from "../errors";
 import type { ModelProfile } from "../profiles";
-import type { RandomSource } from "../random";
+import type { RandomSource } from "../../base/random";
 import { isRecord } from "../validation";
 
 /**

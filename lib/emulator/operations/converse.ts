@@ -1,6 +1,6 @@
 import { encodeEventJson, encodeException, PADDING_VALUES, type StreamExceptionType } from "../event-stream";
 import type { GenerationPlan } from "../generation";
-import type { RandomSource } from "../random";
+import type { RandomSource } from "../../base/random";
 import type { StreamFormat } from "../response-stream";
 
 /**

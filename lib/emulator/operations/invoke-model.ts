@@ -6,7 +6,7 @@ import type { OutgoingHeaders } from "../http-exchange";
 import { NATIVE_FORMATS } from "../native/formats";
 import { invocationMetrics, randomBase62, type NativeFormat, type NativeResult } from "../native/native-format";
 import type { ModelProfile } from "../profiles";
-import type { RandomSource } from "../random";
+import type { RandomSource } from "../../base/random";
 import type { StreamFormat } from "../response-stream";
 import { parseJsonObject } from "../validation";
 import { exceptionPayload } from "./converse";

@@ -1,0 +1,304 @@
+/**
+ * A run's folder on disk, `results/<YYYYMMDD_HHMMSS>[_name]/`, never overwritten:
+ * - `requests.csv`: one row per request (columns of `lib/records.ts`), appended with a synchronous write as each
+ *   request completes, so a crash of the process loses nothing that completed;
+ * - `answers_<model>.json`: per model, a JSON array of what each call answered (call id, success, timings, tokens,
+ *   response text, error), appended entry by entry and closed at the end of the run;
+ * - `run.json`: the manifest (resolved configuration, dataset hash, versions, transport, host, start/end, state);
+ * - `run.log`: a human-readable log.
+ */
+
+import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, writeFileSync, writeSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { parse } from "csv-parse/sync";
+import { stringify } from "csv-stringify/sync";
+import { csvLine } from "../records/csv-line";
+import { RECORD_COLUMN_NAMES, type RequestRecord, recordFromCells, recordToCells } from "../records/request-record";
+import { modelFileNames, runIdFor } from "./run-id";
+
+export const REQUESTS_FILE = "requests.csv";
+export const MANIFEST_FILE = "run.json";
+export const LOG_FILE = "run.log";
+
+/** What one call answered, as written to `answers_<model>.json`. */
+export interface AnswerEntry {
+  /** `<runId>/<sequence>`: unique across runs. */
+  readonly callId: string;
+  readonly sequence: number;
+  readonly scenarioId: string;
+  readonly modelId: string;
+  readonly region: string;
+  readonly performanceConfigAsked: string;
+  readonly performanceConfigServed: string;
+  readonly serviceTierAsked: string;
+  readonly serviceTierServed: string;
+  readonly warmup: boolean;
+  readonly success: boolean;
+  readonly status: RequestRecord["status"];
+  readonly startTimeIso: string;
+  readonly timings: {
+    readonly ttftMs: number | null;
+    readonly totalMs: number | null;
+    readonly generationMs: number | null;
+    readonly queueWaitMs: number;
+    readonly serverLatencyMs: number | null;
+  };
+  readonly tokens: {
+    readonly input: number | null;
+    readonly output: number | null;
+    readonly cacheRead: number | null;
+    readonly cacheWrite: number | null;
+  };
+  readonly stopReason: string;
+  readonly responseText: string;
+  readonly error: null | {
+    readonly class: string;
+    readonly message: string;
+    readonly side: string;
+    readonly httpStatus: number | null;
+    readonly chunksBeforeFault: number | null;
+  };
+  readonly requestId: string;
+}
+
+/** The answer entry for a record and the text the model returned. */
+export function answerFor(record: RequestRecord, responseText: string): AnswerEntry {
+  return {
+    callId: `${record.runId}/${record.sequence}`,
+    sequence: record.sequence,
+    scenarioId: record.scenarioId,
+    modelId: record.modelId,
+    region: record.region,
+    performanceConfigAsked: record.performanceConfigAsked,
+    performanceConfigServed: record.performanceConfigServed,
+    serviceTierAsked: record.serviceTierAsked,
+    serviceTierServed: record.serviceTierServed,
+    warmup: record.warmup,
+    success: record.status === "success",
+    status: record.status,
+    startTimeIso: record.startTimeIso,
+    timings: {
+      ttftMs: record.ttftMs,
+      totalMs: record.totalMs,
+      generationMs: record.generationMs,
+      queueWaitMs: record.queueWaitMs,
+      serverLatencyMs: record.serverLatencyMs,
+    },
+    tokens: {
+      input: record.inputTokens,
+      output: record.outputTokens,
+      cacheRead: record.cacheReadInputTokens,
+      cacheWrite: record.cacheWriteInputTokens,
+    },
+    stopReason: record.stopReason,
+    responseText,
+    error:
+      record.status === "success"
+        ? null
+        : {
+            class: record.errorClass,
+            message: record.errorMessage,
+            side: record.faultSide,
+            httpStatus: record.httpStatus,
+            chunksBeforeFault: record.chunksBeforeFault,
+          },
+    requestId: record.requestId,
+  };
+}
+
+export class ResultsStoreError extends Error {
+  override name = "ResultsStoreError";
+}
+
+/** An answers file being appended to: `[` then one entry per line, `]` when closed. */
+class AnswersFile {
+  private fd: number;
+  private entries: number;
+  constructor(
+    readonly path: string,
+    existing: readonly AnswerEntry[],
+  ) {
+    // (Re)written once in its open-ended form, then appended to.
+    const head = existing.length === 0 ? "[" : `[\n${existing.map((e) => JSON.stringify(e)).join(",\n")}`;
+    writeFileSync(path, head);
+    this.fd = openSync(path, "a");
+    this.entries = existing.length;
+  }
+  append(entry: AnswerEntry): void {
+    writeSync(this.fd, `${this.entries === 0 ? "\n" : ",\n"}${JSON.stringify(entry)}`);
+    this.entries++;
+  }
+  close(): void {
+    writeSync(this.fd, "\n]\n");
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+  }
+}
+
+/** Reads an answers file, complete or left open-ended by a crash (a torn last entry is dropped). */
+export function readAnswersFile(path: string): AnswerEntry[] {
+  const text = readFileSync(path, "utf8");
+  try {
+    return JSON.parse(text) as AnswerEntry[];
+  } catch {
+    const out: AnswerEntry[] = [];
+    for (const line of text.split("\n").slice(1)) {
+      const candidate = line.replace(/,$/, "").trim();
+      if (candidate === "" || candidate === "]") continue;
+      try {
+        out.push(JSON.parse(candidate) as AnswerEntry);
+      } catch {
+        break; // a torn last entry
+      }
+    }
+    return out;
+  }
+}
+
+/** Reads the records of a `requests.csv` (header checked against `lib/records.ts`). */
+export function readRequestsCsv(path: string): RequestRecord[] {
+  const text = readFileSync(path, "utf8");
+  const complete = text.endsWith("\n") ? text : text.slice(0, text.lastIndexOf("\n") + 1);
+  const rows = parse(complete, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+  return rows.map((row, i) => recordFromCells(row, `${path}:${i + 2}`));
+}
+
+/** The folder of one run, open for appending. Create with `createRunFolder`, reopen with `openRunFolder`. */
+export class ResultsStore {
+  readonly runId: string;
+  private readonly requestsFd: number;
+  private readonly logFd: number;
+  private readonly answers = new Map<string, AnswersFile>();
+  private readonly answerNames: ReadonlyMap<string, string>;
+  private closed = false;
+
+  private constructor(
+    readonly folder: string,
+    modelIds: readonly string[],
+    existingAnswers: ReadonlyMap<string, AnswerEntry[]>,
+  ) {
+    this.runId = basename(folder);
+    this.answerNames = modelFileNames(modelIds, "answers_", ".json");
+    const requestsPath = join(folder, REQUESTS_FILE);
+    if (!existsSync(requestsPath)) writeFileSync(requestsPath, stringify([RECORD_COLUMN_NAMES as string[]]), { flag: "wx" });
+    this.requestsFd = openSync(requestsPath, "a");
+    this.logFd = openSync(join(folder, LOG_FILE), "a");
+    for (const [modelId, entries] of existingAnswers) this.answersFile(modelId, entries);
+  }
+
+  /**
+   * Creates `<outputDir>/<YYYYMMDD_HHMMSS>[_name]` (suffix `_2`, `_3`, … if it exists: never reuses a folder).
+   * `modelIds` are the models the run may call (for the answers file names).
+   */
+  static create(outputDir: string, name: string, startedAt: Date, modelIds: readonly string[]): ResultsStore {
+    const root = resolve(outputDir);
+    mkdirSync(root, { recursive: true });
+    const base = runIdFor(startedAt, name);
+    for (let n = 1; n < 10_000; n++) {
+      const folder = join(root, n === 1 ? base : `${base}_${n}`);
+      try {
+        mkdirSync(folder); // not recursive: fails if it exists, atomically
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === "EEXIST") continue;
+        throw err;
+      }
+      return new ResultsStore(folder, modelIds, new Map());
+    }
+    throw new ResultsStoreError(`cannot find a free run folder name for ${base} in ${root}`);
+  }
+
+  /**
+   * Reopens an existing run folder to complete it: returns the store and the records already written.
+   * A torn last CSV line (the process died mid-write) is cut off and logged; answers without a record are dropped.
+   */
+  static open(folder: string, modelIds: readonly string[]): { store: ResultsStore; records: RequestRecord[] } {
+    const dir = resolve(folder);
+    const requestsPath = join(dir, REQUESTS_FILE);
+    if (!existsSync(join(dir, MANIFEST_FILE))) throw new ResultsStoreError(`${dir} is not a run folder (no ${MANIFEST_FILE})`);
+    let repaired = "";
+    if (existsSync(requestsPath)) {
+      const text = readFileSync(requestsPath, "utf8");
+      const header = (parse(text.split("\n", 1)[0] ?? "", {}) as string[][])[0] ?? [];
+      if (header.join(",") !== RECORD_COLUMN_NAMES.join(",")) {
+        throw new ResultsStoreError(
+          `${requestsPath} has different columns than this version of bedrock-bench writes; it cannot be resumed by this version`,
+        );
+      }
+      if (!text.endsWith("\n")) {
+        const keep = text.lastIndexOf("\n") + 1;
+        const fd = openSync(requestsPath, "r+");
+        ftruncateSync(fd, Buffer.byteLength(text.slice(0, keep)));
+        closeSync(fd);
+        repaired = `dropped a torn last line of ${REQUESTS_FILE} (${JSON.stringify(text.slice(keep, keep + 60))}…)`;
+      }
+    }
+    const records = existsSync(requestsPath) ? readRequestsCsv(requestsPath) : [];
+    const recorded = new Set(records.map((r) => r.sequence));
+    const existing = new Map<string, AnswerEntry[]>();
+    for (const file of readdirSync(dir)) {
+      if (!/^answers_.*\.json$/.test(file)) continue;
+      for (const entry of readAnswersFile(join(dir, file))) {
+        if (!recorded.has(entry.sequence)) continue;
+        const list = existing.get(entry.modelId) ?? [];
+        list.push(entry);
+        existing.set(entry.modelId, list);
+      }
+    }
+    const store = new ResultsStore(dir, [...new Set([...modelIds, ...existing.keys()])], existing);
+    if (repaired !== "") store.log("warn", repaired);
+    return { store, records };
+  }
+
+  private answersFile(modelId: string, existing: readonly AnswerEntry[] = []): AnswersFile {
+    let file = this.answers.get(modelId);
+    if (!file) {
+      const name = this.answerNames.get(modelId);
+      if (!name) throw new ResultsStoreError(`model ${modelId} was not declared when the results folder was opened`);
+      file = new AnswersFile(join(this.folder, name), existing);
+      this.answers.set(modelId, file);
+    }
+    return file;
+  }
+
+  /** Appends one record to `requests.csv` (synchronously written) and its answer to the model's answers file. */
+  append(record: RequestRecord, responseText: string): void {
+    if (this.closed) throw new ResultsStoreError("the results folder is closed");
+    writeSync(this.requestsFd, csvLine(recordToCells(record)));
+    this.answersFile(record.modelId).append(answerFor(record, responseText));
+  }
+
+  /** Writes `run.json` atomically (a temporary file renamed over it). */
+  writeManifest(manifest: unknown): void {
+    const path = join(this.folder, MANIFEST_FILE);
+    const tmp = `${path}.tmp`;
+    writeFileSync(tmp, `${JSON.stringify(manifest, null, 2)}\n`);
+    renameSync(tmp, path);
+  }
+
+  /** Appends a line to `run.log`: `<ISO time> <level> <message>`. */
+  log(level: "info" | "warn" | "error", message: string, at: Date = new Date()): void {
+    if (this.closed) return;
+    writeSync(this.logFd, `${at.toISOString()} ${level.padEnd(5)} ${message.replace(/\r?\n/g, " ")}\n`);
+  }
+
+  /** Closes the answers arrays and flushes everything to disk. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    for (const file of this.answers.values()) file.close();
+    fsyncSync(this.requestsFd);
+    closeSync(this.requestsFd);
+    fsyncSync(this.logFd);
+    closeSync(this.logFd);
+    this.closed = true;
+  }
+}
+
+/** Reads a run folder's `run.json`. */
+export function readManifest(folder: string): unknown {
+  const path = join(resolve(folder), MANIFEST_FILE);
+  try {
+    return JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new ResultsStoreError(`cannot read ${path}: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Writing an analysis to disk: the HTML and Markdown reports and the summary CSV beside them, under
+ * `results-analysis/` by default, with one timestamp (`analysis_report_<YYYYMMDD_HHMMSS>.html`, `….md`,
+ * `analysis_summary_<YYYYMMDD_HHMMSS>.csv`), never overwriting an earlier file (`_2`, `_3`, … when taken).
+ */
+import { basename, resolve } from "node:path";
+import type { Analysis } from "../analysis/analyze-results";
+import { fileTimestamp, freeStem, writeNewFile } from "../base/output-file";
+import { buildReport, type ReportOptions } from "./report";
+import { reportHtml } from "./report-html";
+import { reportMarkdown } from "./report-markdown";
+import { summaryToCsv } from "../analysis/summary";
+
+export type ReportFormat = "html" | "md";
+export const REPORT_FORMATS: readonly ReportFormat[] = Object.freeze(["html", "md"]);
+
+export interface WriteReportsOptions extends ReportOptions {
+  /** Output folder (default `results-analysis` in the working directory), created when missing. */
+  outputDir?: string;
+  /** Which reports (default both). */
+  formats?: readonly ReportFormat[];
+  /** Also write the summary CSV beside them (default true). */
+  summaryCsv?: boolean;
+  /** Clock for the file names' timestamp (default: now). */
+  now?: () => Date;
+}
+
+/** The files written (absolute paths), null for those not asked for. */
+export interface ReportPaths {
+  html: string | null;
+  markdown: string | null;
+  summaryCsv: string | null;
+}
+
+/** Checks a list of report formats, e.g. from `--format html,md`; throws a RangeError naming the bad one. */
+export function parseReportFormats(formats: readonly string[]): ReportFormat[] {
+  const out: ReportFormat[] = [];
+  for (const raw of formats) {
+    const f = raw.trim().toLowerCase();
+    const format = f === "markdown" ? "md" : f;
+    if (!(REPORT_FORMATS as readonly string[]).includes(format)) {
+      throw new RangeError(`Unknown report format ${JSON.stringify(raw)}; expected html or md`);
+    }
+    if (!out.includes(format as ReportFormat)) out.push(format as ReportFormat);
+  }
+  if (out.length === 0) throw new RangeError("Expected at least one report format: html or md");
+  return out;
+}
+
+/** Writes the reports (and the summary CSV) of an analysis; returns their paths. */
+export async function writeReports(analysis: Analysis, options: WriteReportsOptions = {}): Promise<ReportPaths> {
+  const formats = parseReportFormats(options.formats ?? REPORT_FORMATS);
+  const dir = resolve(options.outputDir ?? "results-analysis");
+  const stamp = fileTimestamp((options.now ?? (() => new Date()))());
+  const wanted = [
+    ...(formats.includes("html") ? [{ stem: `analysis_report_${stamp}`, extension: ".html" }] : []),
+    ...(formats.includes("md") ? [{ stem: `analysis_report_${stamp}`, extension: ".md" }] : []),
+    ...(options.summaryCsv === false ? [] : [{ stem: `analysis_summary_${stamp}`, extension: ".csv" }]),
+  ];
+  const stems = await freeStem(dir, wanted);
+  const stemOf = (extension: string) => stems[wanted.findIndex((w) => w.extension === extension)]!;
+  const doc = buildReport(analysis, options);
+  const paths: ReportPaths = { html: null, markdown: null, summaryCsv: null };
+  if (formats.includes("html")) paths.html = await writeNewFile(dir, stemOf(".html"), ".html", reportHtml(doc));
+  if (formats.includes("md")) {
+    const markdown = reportMarkdown(doc, paths.html ? { htmlFile: basename(paths.html) } : {});
+    paths.markdown = await writeNewFile(dir, stemOf(".md"), ".md", markdown);
+  }
+  if (options.summaryCsv !== false) paths.summaryCsv = await writeNewFile(dir, stemOf(".csv"), ".csv", summaryToCsv(analysis.summary));
+  return paths;
+}

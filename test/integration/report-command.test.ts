@@ -1,0 +1,74 @@
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCli } from "../helpers/cli";
+
+const ANALYSIS = join(__dirname, "..", "fixtures", "analysis");
+const FIXTURE = join(ANALYSIS, "runs", "20250708_120000_fixture");
+const AWS_FOLDER = join(ANALYSIS, "aws-notebook");
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), "bb-report-cli-"));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+test("report --help names the formats, the output folder and the exit codes", async () => {
+  const r = await runCli(["report", "--help"]);
+  assert.equal(r.code, 0);
+  for (const text of ["[inputs...]", "--format <formats>", "(default: html,md)", "--out <dir>", "--title <title>", "--distribution", "--json", "opens offline", "Exit codes"]) {
+    assert.ok(r.stdout.includes(text), text);
+  }
+  const top = await runCli(["--help"]);
+  assert.match(top.stdout, /analyze \[options\] \[inputs\.\.\.\]/);
+  assert.match(top.stdout, /report \[options\] \[inputs\.\.\.\]/);
+});
+
+test("report writes the HTML and Markdown reports and the summary CSV, and prints their paths", async () => {
+  const out = join(dir, "both");
+  const r = await runCli(["report", FIXTURE, AWS_FOLDER, "--out", out, "--title", "Haiku <and> Llama"]);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split("\n");
+  assert.equal(lines.length, 3);
+  assert.match(lines[0]!, /^HTML report: .*analysis_report_\d{8}_\d{6}\.html$/);
+  assert.match(lines[1]!, /^Markdown report: .*analysis_report_\d{8}_\d{6}\.md$/);
+  assert.match(lines[2]!, /^Summary CSV: .*analysis_summary_\d{8}_\d{6}\.csv$/);
+  const files = (await readdir(out)).sort();
+  assert.equal(files.length, 3);
+  const html = await readFile(join(out, files.find((f) => f.endsWith(".html"))!), "utf8");
+  assert.match(html, /<title>Haiku &lt;and&gt; Llama<\/title>/);
+  const md = await readFile(join(out, files.find((f) => f.endsWith(".md"))!), "utf8");
+  assert.match(md, /^# Haiku &lt;and&gt; Llama\n/);
+});
+
+test("report --format md --json writes only what is asked and prints the paths as JSON", async () => {
+  const out = join(dir, "md");
+  const r = await runCli(["report", FIXTURE, "--out", out, "--format", "md", "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as { html: string | null; markdown: string; summaryCsv: string; files: string[] };
+  assert.equal(doc.html, null);
+  assert.ok(doc.markdown.startsWith(out));
+  assert.deepEqual(doc.files, [join(FIXTURE, "requests.csv")]);
+  assert.deepEqual((await readdir(out)).map((f) => f.replace(/\d{8}_\d{6}/, "T")).sort(), ["analysis_report_T.md", "analysis_summary_T.csv"]);
+});
+
+test("report refuses bad formats and bad inputs with exit code 2", async () => {
+  const format = await runCli(["report", FIXTURE, "--format", "pdf"]);
+  assert.equal(format.code, 2);
+  assert.match(format.stderr, /Unknown report format "pdf"; expected html or md/);
+  const input = await runCli(["report", join(ANALYSIS, "bad", "missing-column"), "--out", join(dir, "never")]);
+  assert.equal(input.code, 2);
+  assert.match(input.stderr, /missing-column\/requests\.csv:1: the header lacks the record columns 'warmup', 'costUsd'/);
+  await assert.rejects(readdir(join(dir, "never")), /ENOENT/, "nothing is written for bad input");
+});
+
+test("a failure that is not bad input exits 1 with one line", async () => {
+  const notAFolder = join(__dirname, "..", "..", "README.md", "reports");
+  const r = await runCli(["report", FIXTURE, "--out", notAFolder]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^bedrock-bench: ENOTDIR: not a directory, mkdir '.*README\.md\/reports'\n$/);
+});

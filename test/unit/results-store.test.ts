@@ -1,0 +1,117 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { appendFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { parse } from "csv-parse/sync";
+import { LOG_FILE, MANIFEST_FILE, REQUESTS_FILE, ResultsStore, ResultsStoreError, readAnswersFile, readManifest, readRequestsCsv } from "../../lib/engine/results-writer";
+import { RECORD_COLUMN_NAMES, type RequestRecord } from "../../lib/records/request-record";
+import { failedRecord, successRecord } from "../fixtures/analysis/synthetic-records";
+import { withTempDir } from "../helpers/temp-dir";
+
+const HAIKU = "us.anthropic.claude-3-5-haiku-20241022-v1:0";
+const ARN = "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.amazon.nova-pro-v1:0";
+const STARTED = new Date(2025, 6, 8, 12, 30, 5); // local time
+
+function records(runId: string): RequestRecord[] {
+  return [
+    { ...successRecord({ ttftMs: 300.123456789, totalMs: 1200.5, outputTokens: 50 }), runId, sequence: 0, modelId: HAIKU },
+    { ...failedRecord({ errorClass: "ThrottlingException", errorMessage: 'Too many, "quoted", with\nnewline' }), runId, sequence: 1, modelId: ARN },
+    { ...successRecord({ ttftMs: 280, totalMs: 1100, outputTokens: 40 }), runId, sequence: 2, modelId: HAIKU },
+  ];
+}
+
+describe("ResultsStore.create", () => {
+  test("makes results/<YYYYMMDD_HHMMSS>_<name>/ and never reuses an existing folder", async () => {
+    await withTempDir((dir) => {
+      const a = ResultsStore.create(join(dir, "results"), "my run", STARTED, [HAIKU]);
+      const b = ResultsStore.create(join(dir, "results"), "my run", STARTED, [HAIKU]);
+      const c = ResultsStore.create(join(dir, "results"), "", STARTED, [HAIKU]);
+      assert.equal(a.runId, "20250708_123005_my_run");
+      assert.equal(b.runId, "20250708_123005_my_run_2");
+      assert.equal(c.runId, "20250708_123005");
+      for (const s of [a, b, c]) s.close();
+      // The header is written once; a second store on the same folder would fail rather than overwrite.
+      assert.deepEqual(readRequestsCsv(join(a.folder, REQUESTS_FILE)), []);
+    });
+  });
+
+  test("every append is on disk at once (crash-safe), CSV-quoted, full precision, and answers per model", async () => {
+    await withTempDir((dir) => {
+      const store = ResultsStore.create(dir, "", STARTED, [HAIKU, ARN]);
+      const rows = records(store.runId);
+      store.append(rows[0]!, "Machine learning is…");
+      store.append(rows[1]!, "");
+      // Before close: another reader sees the rows and an open-ended answers array it can still read.
+      assert.deepEqual(readRequestsCsv(join(store.folder, REQUESTS_FILE)), rows.slice(0, 2));
+      const haikuFile = join(store.folder, "answers_us.anthropic.claude-3-5-haiku-20241022-v1_0.json");
+      const arnFile = join(store.folder, "answers_arn_aws_bedrock_us-east-1_123456789012_inference-profile_us.amazon.nova-pro-v1_0.json");
+      assert.deepEqual(readAnswersFile(haikuFile).map((a) => [a.callId, a.responseText, a.success]), [[`${store.runId}/0`, "Machine learning is…", true]]);
+      store.append(rows[2]!, "Second");
+      store.log("info", "line one\nline two");
+      store.writeManifest({ runId: store.runId, status: "completed" });
+      store.close();
+      store.close(); // idempotent
+      assert.throws(() => store.append(rows[0]!, ""), ResultsStoreError);
+
+      const csv = readFileSync(join(store.folder, REQUESTS_FILE), "utf8");
+      assert.equal(csv.split("\n")[0], RECORD_COLUMN_NAMES.join(","));
+      assert.match(csv, /300\.123456789/);
+      assert.deepEqual(readRequestsCsv(join(store.folder, REQUESTS_FILE)), rows);
+      const haiku = JSON.parse(readFileSync(haikuFile, "utf8")) as { sequence: number; error: unknown; timings: { ttftMs: number } }[];
+      assert.deepEqual(haiku.map((a) => a.sequence), [0, 2]);
+      assert.equal(haiku[0]!.timings.ttftMs, 300.123456789);
+      const arn = JSON.parse(readFileSync(arnFile, "utf8")) as { success: boolean; error: { class: string; side: string; httpStatus: number } }[];
+      assert.deepEqual(arn[0]!.error, { class: "ThrottlingException", message: 'Too many, "quoted", with\nnewline', side: "before-stream", httpStatus: 429, chunksBeforeFault: null });
+      assert.match(readFileSync(join(store.folder, LOG_FILE), "utf8"), /^\d{4}-\d{2}-\d{2}T[\d:.]+Z info  line one line two\n$/);
+      assert.deepEqual(readManifest(store.folder), { runId: store.runId, status: "completed" });
+      assert.ok(!existsSync(join(store.folder, `${MANIFEST_FILE}.tmp`)));
+    });
+  });
+
+  test("a model not declared at creation is an error, not a silently lost answer", async () => {
+    await withTempDir((dir) => {
+      const store = ResultsStore.create(dir, "", STARTED, [HAIKU]);
+      assert.throws(() => store.append({ ...records(store.runId)[1]! }, ""), /model arn:aws:bedrock.* was not declared/);
+      store.close();
+    });
+  });
+});
+
+describe("ResultsStore.open (resume)", () => {
+  test("returns what was written, repairs a torn last line, keeps answers of recorded requests only", async () => {
+    await withTempDir((dir) => {
+      const store = ResultsStore.create(dir, "resume", STARTED, [HAIKU, ARN]);
+      const rows = records(store.runId);
+      store.writeManifest({ runId: store.runId });
+      store.append(rows[0]!, "first");
+      store.append(rows[1]!, "");
+      // Simulate a crash: no close(), a torn CSV row and an answer whose record never made it.
+      appendFileSync(join(store.folder, REQUESTS_FILE), `${store.runId},2,0,0,s1,1,qa`);
+      const haikuFile = join(store.folder, "answers_us.anthropic.claude-3-5-haiku-20241022-v1_0.json");
+      appendFileSync(haikuFile, `,\n${JSON.stringify({ ...JSON.parse(JSON.stringify(readAnswersFile(haikuFile)[0])), sequence: 2 })}\n,{"torn`);
+
+      const { store: reopened, records: found } = ResultsStore.open(store.folder, [HAIKU]);
+      assert.deepEqual(found, rows.slice(0, 2));
+      reopened.append(rows[2]!, "third");
+      reopened.close();
+      assert.deepEqual(readRequestsCsv(join(store.folder, REQUESTS_FILE)), rows);
+      const answers = JSON.parse(readFileSync(haikuFile, "utf8")) as { sequence: number; responseText: string }[];
+      assert.deepEqual(answers.map((a) => [a.sequence, a.responseText]), [[0, "first"], [2, "third"]]);
+      const arnAnswers = readdirSync(store.folder).filter((f) => f.startsWith("answers_arn"));
+      assert.equal(JSON.parse(readFileSync(join(store.folder, arnAnswers[0]!), "utf8")).length, 1, "the other model's answers are kept");
+      assert.match(readFileSync(join(store.folder, LOG_FILE), "utf8"), /warn  dropped a torn last line of requests\.csv/);
+      const csvRows = parse(readFileSync(join(store.folder, REQUESTS_FILE), "utf8"), { columns: true }) as unknown[];
+      assert.equal(csvRows.length, 3);
+    });
+  });
+
+  test("refuses folders that are not runs, and requests.csv files with other columns", async () => {
+    await withTempDir((dir) => {
+      assert.throws(() => ResultsStore.open(dir, [HAIKU]), new RegExp(`${basename(dir)} is not a run folder \\(no run\\.json\\)`));
+      writeFileSync(join(dir, MANIFEST_FILE), "{}");
+      writeFileSync(join(dir, REQUESTS_FILE), "runId,sequence\n");
+      assert.throws(() => ResultsStore.open(dir, [HAIKU]), /has different columns than this version of bedrock-bench writes/);
+      assert.throws(() => readManifest(join(dir, "nope")), ResultsStoreError);
+    });
+  });
+});
