@@ -1,5 +1,5 @@
 /**
- * Dispatching planned requests under a load model (shared/notes/measurement.md, "Load models"):
+ * Dispatching planned requests under a load model (docs/measurement.md, "Load models"):
  * - closed loop: N workers, each sends its next request when its last one finished (and after `sleepBetweenMs`);
  *   requests are taken in schedule order;
  * - open loop: request n is due at `pacer.dueMs(n)` from the start of pacing, whatever the completions; an in-flight

@@ -1,6 +1,6 @@
 /**
  * Turns a measured call (`RequestMeasurement`) and where it sat in the run into the flat `RequestRecord` written to
- * `requests.csv`. The derived metrics are defined once, here (shared/notes/measurement.md):
+ * `requests.csv`. The derived metrics are defined once, here (docs/measurement.md):
  * generation = total − TTFT; OTPS (decode) = output tokens / generation s; E2E tokens/s = output tokens / total s;
  * ITL = generation / (output tokens − 1). Tokens come from Bedrock's `usage`, never re-tokenized.
  */

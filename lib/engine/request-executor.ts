@@ -1,5 +1,5 @@
 /**
- * One ConverseStream call, measured (shared/notes/measurement.md):
+ * One ConverseStream call, measured (docs/measurement.md):
  * - start: the last thing before `send()`;
  * - first token: the first `contentBlockDelta` carrying non-empty text;
  * - end: the end of the event stream (after `metadata`), or the moment a failure was seen.

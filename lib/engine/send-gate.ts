@@ -6,7 +6,7 @@
  * server ≈100 ms after its `send()` calls, all of it counted as TTFT. With the gate, a request enters `send()` when
  * the previous one has reached the HTTP handler and the event loop has turned once (its I/O ran): its measured
  * interval holds only its own preparation and transfer, and the wait for the gate is a client-side queue, recorded
- * (`queueWaitMs`, hence `scheduleLagMs`) like any other wait the client imposes (shared/notes/measurement.md: "a
+ * (`queueWaitMs`, hence `scheduleLagMs`) like any other wait the client imposes (docs/measurement.md: "a
  * concurrency limit we impose is a queue: its wait is not service latency"). A large wait says the client machine,
  * not the service, limits the offered load.
  */

@@ -1,5 +1,5 @@
 /**
- * What each number in a summary or report means, written once (from the project's measurement notes) and shown in
+ * What each number in a summary or report means, written once (from docs/measurement.md) and shown in
  * every report, so a reader never has to guess which "OTPS" or which percentile they are looking at.
  */
 import type { ComparisonSettings } from "../analysis/comparison";
