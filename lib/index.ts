@@ -1,60 +1,158 @@
-// The public API of `bedrock-bench`: re-exports only. One concept per module.
+/**
+ * The public API of `bedrock-bench`: what notebooks, scripts and the README call, listed by name. Everything else in
+ * lib/ is internal and may change without notice. Adding a name here is an API decision: see ARCHITECTURE.md.
+ */
+
+// Version and errors
 export { VERSION } from "./base/version";
-export * from "./records/request-record";
-export * from "./base/html";
-export * from "./report/html-table";
-export * from "./report/plotly-embed";
-export * from "./notebook/display";
-export * from "./app/notebook-params";
-export * from "./app/notebook-runner";
-export * from "./base/project-paths";
-export * from "./app/demo";
-export * from "./notebook/progress-view";
-export * from "./notebook/run-display";
-export * from "./analysis/column-reference";
-// Analysis and reports
-export * from "./analysis/stats";
-export * from "./analysis/request-groups";
-export * from "./records/aws-notebook-import";
-export * from "./records/csv-reader";
-export * from "./records/record-reader";
-export * from "./analysis/results-loader";
-export * from "./analysis/summary";
-export * from "./analysis/summary-frame";
-export * from "./analysis/comparison";
-export * from "./report/palette";
-export * from "./report/charts";
-export * from "./report/analysis-charts";
-export * from "./analysis/analyze-results";
-export * from "./notebook/analysis-display";
-export * from "./report/metric-definitions";
-export * from "./report/run-configuration";
-export * from "./report/markdown";
-export * from "./report/report-tables";
-export * from "./report/report";
-export * from "./report/report-html";
-export * from "./report/report-markdown";
-export * from "./report/report-files";
-export { freeStem, writeNewFile } from "./base/output-file";
+export {
+  InputError,
+  DatasetError,
+  ExperimentConfigError,
+  PricingError,
+  formatProblem,
+  type InputProblem,
+} from "./base/input-error";
+export { BudgetExceededError } from "./inputs/cost";
+export { ResultsInputError } from "./analysis/results-loader";
+export { ResumeError } from "./engine/runner";
+export { CredentialsError } from "./engine/bedrock-clients";
+export { IncompleteStreamError } from "./engine/request-executor";
 export { formatMs, formatPercent, formatPValue, formatSignedMs, formatSignedPercent, formatUsd } from "./base/number-format";
-// Engine: inputs, planning, running, records on disk
-export * from "./base/input-error";
-export * from "./inputs/scenarios";
-export * from "./inputs/experiment";
-export * from "./inputs/pricing";
-export * from "./inputs/cost";
-export * from "./engine/schedule";
-export * from "./base/clock";
-export * from "./engine/converse-input";
-export * from "./engine/bedrock-clients";
-export * from "./engine/send-gate";
-export * from "./engine/request-executor";
-export * from "./engine/record-builder";
-export * from "./engine/load-loop";
-export * from "./engine/run-id";
-export * from "./engine/results-writer";
-export * from "./engine/run-plan";
-export * from "./engine/run-progress";
-export * from "./engine/run-manifest";
-export * from "./engine/runner";
-export * from "./emulator";
+
+// Inputs: datasets, experiments, pricing
+export {
+  loadScenarios,
+  parseScenario,
+  PERFORMANCE_CONFIGS,
+  SERVICE_TIERS,
+  type Scenario,
+  type ScenarioMessage,
+  type ScenarioSet,
+  type PerformanceConfig,
+  type ServiceTier,
+  type PromptCachePlacement,
+} from "./inputs/scenarios";
+export {
+  loadExperiment,
+  parseExperiment,
+  experimentWithOverrides,
+  type Experiment,
+  type Arrivals,
+  type ArrivalDistribution,
+  type HttpHandlerKind,
+  type Order,
+  type RetryMode,
+  type Target,
+} from "./inputs/experiment";
+export { loadPricing, parsePricing, priceFor, type ModelPrice, type PriceTable } from "./inputs/pricing";
+export { estimateCost, type CostEstimate, type ConfigurationEstimate } from "./inputs/cost";
+
+// Running: plan, estimate, run, progress
+export { planRun, estimateRun, type RunInputs, type RunPlan, type RunEstimate } from "./engine/run-plan";
+export { runExperiment, type RunOptions, type RunOutcome, type RunCounts } from "./engine/runner";
+export {
+  progressSnapshot,
+  type ProgressSnapshot,
+  type ProgressCounts,
+  type RunEvent,
+  type StopReason,
+  type StatusCounts,
+} from "./engine/run-progress";
+
+// The per-request record (`requests.csv`)
+export { RECORD_COLUMNS, RECORD_COLUMN_NAMES, isThrottle, type RequestRecord, type RequestStatus } from "./records/request-record";
+
+// Analysis: numbers
+export {
+  analyzeResults,
+  analyzeResultSet,
+  latestRunInput,
+  type Analysis,
+  type AnalysisOptions,
+  type AnalysisOverview,
+  type AnalysisSettings,
+} from "./analysis/analyze-results";
+export { loadResults, resultSetFromRecords, type ResultSet, type LoadOptions, type RunInfo } from "./analysis/results-loader";
+export { DEFAULT_GROUP_DIMENSIONS, GROUP_DIMENSIONS, type GroupDimension, type GroupKey, type RequestGroup } from "./analysis/request-groups";
+export { summarize, writeSummaryCsv, SUMMARY_COLUMNS, type SummaryRow } from "./analysis/summary";
+export { summaryFrame } from "./analysis/summary-frame";
+export {
+  compareResults,
+  fallbackRates,
+  type Comparison,
+  type ComparisonOptions,
+  type ComparisonOutcome,
+  type FallbackRate,
+  type MetricComparison,
+} from "./analysis/comparison";
+
+// Reports: tables, charts, HTML and Markdown
+export { writeReports, REPORT_FORMATS, type ReportFormat, type ReportPaths, type WriteReportsOptions } from "./report/report-files";
+export { buildReport, type ReportDocument, type ReportOptions } from "./report/report";
+export { reportHtml } from "./report/report-html";
+export { reportMarkdown } from "./report/report-markdown";
+export {
+  awsCompatibleTable,
+  comparisonsTable,
+  configurationTable,
+  costTable,
+  errorClassesTable,
+  errorsTable,
+  fallbacksTable,
+  groupsTable,
+  latencyTable,
+  overviewTable,
+  runsTable,
+  throughputTable,
+  type ReportTable,
+} from "./report/report-tables";
+export { chartsOf, type AnalysisChart, type AnalysisChartSet, type OmittedChart } from "./report/analysis-charts";
+export { METRIC_DEFINITIONS, PERCENTILE_METHOD, type MetricDefinition } from "./report/metric-definitions";
+export { verdictOf, metricVerdict, sampleWarning, OUTCOME_LABELS } from "./report/verdicts";
+export type { PlotlyFigure } from "./report/plotly-embed";
+
+// Notebooks: displays, progress, parameters
+export { notebook, Display, type DisplaySink } from "./notebook/display";
+export { notebookProgress, ProgressView } from "./notebook/progress-view";
+export {
+  runInNotebook,
+  showEstimate,
+  resumeInputs,
+  lastNotebookRun,
+  scenarioRows,
+  answerRows,
+  estimateRows,
+  outcomeRows,
+  type NotebookRunOptions,
+} from "./notebook/run-display";
+export { showAnalysis, type ShowAnalysisOptions } from "./notebook/analysis-display";
+export { notebookParameters, NotebookParamsError, PARAMS_FILE_ENV, PARAM_ENV_PREFIX } from "./app/notebook-params";
+export { runDemo, type DemoOptions, type DemoResult } from "./app/demo";
+
+// The Bedrock Runtime emulator
+export {
+  startEmulator,
+  parseEmulatorOptions,
+  parseFaultRules,
+  resolveEmulatorOptions,
+  EmulatorOptionsError,
+  DEFAULT_EMULATOR_OPTIONS,
+  FAULT_KINDS,
+  GroundTruth,
+  loadProfiles,
+  loadDefaultProfiles,
+  ProfilesError,
+  modelCatalogue,
+  decodeEventStream,
+  type RunningEmulator,
+  type EmulatorOptions,
+  type ResolvedEmulatorOptions,
+  type FaultKind,
+  type FaultRule,
+  type OperationName,
+  type GroundTruthEntry,
+  type ProfilesDocument,
+  type ModelProfile,
+  type CatalogueEntry,
+} from "./emulator";
