@@ -6,7 +6,7 @@ Usage: execute-notebook.py NOTEBOOK OUTPUT_HTML TEMPLATE_DIR TIMEOUT_SEC
 Exit 0: every cell ran. Exit 3: a cell failed or timed out; which cell and the error text (tslab writes an exception to
 the cell's stderr, not to the error reply) go to stderr, and the partly executed notebook is still exported to
 OUTPUT_HTML so it can be inspected. Any other exit: Jupyter could not run the notebook at all.
-Called by lib/notebook-runner.ts; nbconvert's own `--execute` drops tslab's error text.
+Called by lib/app/notebook-runner.ts; nbconvert's own `--execute` drops tslab's error text.
 """
 import os
 import sys
