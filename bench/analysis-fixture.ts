@@ -7,7 +7,7 @@
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
 import { RECORD_COLUMN_NAMES, recordToCells, type RequestRecord } from "../lib/records/request-record";
-import { seededRandom } from "../lib/analysis/stats";
+import { seededRandom } from "../lib/base/random";
 
 const MODELS = [
   { id: "us.anthropic.claude-3-5-haiku-20241022-v1:0", region: "us-east-2", ttftMs: 650, tokensPerSec: 65, price: [0.0008, 0.004] },

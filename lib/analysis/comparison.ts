@@ -9,11 +9,10 @@ import {
   quantileSorted,
   rankSumTest,
   samplesForHalfWidth,
-  seededRandom,
   type ConfidenceInterval,
-  type RandomSource,
   type RankSumResult,
 } from "./stats";
+import { seededRandom, type RandomSource } from "../base/random";
 import { compareGroupKeys, shortModelName, sortedSample, type GroupKey, type RequestGroup } from "./request-groups";
 import type { ResultSet } from "./results-loader";
 import { formatMs, formatPValue, formatSignedMs, formatSignedPercent } from "../base/number-format";

@@ -6,7 +6,7 @@
  * deviations (n − 1 in the denominator, pandas' `ddof=1`). Randomness (bootstrap, permutations) comes from an injectable
  * source; {@link seededRandom} makes it reproducible.
  */
-import * as prand from "pure-rand";
+import { seededRandom, type RandomSource } from "../base/random";
 
 /**
  * The parts of simple-statistics used here. The package ships ESM-only type declarations that a CommonJS build cannot
@@ -30,28 +30,12 @@ interface SimpleStatistics {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ss = require("simple-statistics") as SimpleStatistics;
 
-/** Uniform random numbers in [0, 1). */
-export type RandomSource = () => number;
-
 /** A samples container the functions here accept: plain arrays or typed arrays. */
 export type Sample = ArrayLike<number>;
 
 /** simple-statistics reads only `length` and indices, so typed arrays work as they are. */
 function asArray(values: Sample): readonly number[] {
   return values as unknown as readonly number[];
-}
-
-/**
- * A reproducible uniform [0, 1) source with 53 random bits, from pure-rand's xoroshiro128+ seeded with `seed`.
- */
-export function seededRandom(seed: number): RandomSource {
-  if (!Number.isInteger(seed)) throw new RangeError(`Expected the seed to be an integer, got ${String(seed)}`);
-  const generator = prand.xoroshiro128plus(seed);
-  return () => {
-    const high = generator.unsafeNext() >>> 5; // 27 bits
-    const low = generator.unsafeNext() >>> 6; // 26 bits
-    return (high * 67108864 + low) / 9007199254740992;
-  };
 }
 
 /** The finite values of `values`, sorted ascending, as a new Float64Array (NaN and ±Infinity are dropped). */

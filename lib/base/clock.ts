@@ -14,6 +14,9 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** A clock's readings without its timers: what code that only reads the time takes (the emulator times its writes with real timers). */
+export type ClockReadings = Pick<Clock, "now" | "epochMsAt">;
+
 export const realClock: Clock = Object.freeze({
   now: () => performance.now(),
   epochMsAt: (monotonicMs: number) => performance.timeOrigin + monotonicMs,

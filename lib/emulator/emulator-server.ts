@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse, type Http2Session } from "node:http2";
 import { createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
 import { PromptCache } from "./caching";
-import { systemClock, type EmulatorClock } from "./clock";
+import { realClock, type ClockReadings } from "../base/clock";
 import { FaultPlanner } from "./faults";
 import { GroundTruth } from "./ground-truth";
 import { Exchange } from "./http-exchange";
@@ -43,8 +43,8 @@ const HTTP2_PREFACE_START = "PRI";
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const resolved = resolveEmulatorOptions(options);
   const profiles = loadProfilesOption(resolved.profiles);
-  const clock: EmulatorClock = resolved.clock ?? systemClock;
-  const now = (): number => clock.monotonicMs();
+  const clock: ClockReadings = resolved.clock ?? realClock;
+  const now = (): number => clock.now();
   const scheduler = new Scheduler({ now, leadMs: resolved.schedulerLeadMs });
   const groundTruth = new GroundTruth({ limit: resolved.groundTruthLimit, file: resolved.groundTruthFile });
   const handler = new RequestHandler({

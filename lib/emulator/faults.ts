@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { BedrockErrorName } from "./errors";
 import type { StreamExceptionType } from "./event-stream";
-import { RandomSource } from "../base/random";
+import { SeededRandom } from "../base/random";
 
 /**
  * Fault injection: rules that make chosen requests fail the way Bedrock (or the network) fails, deterministically under
@@ -181,7 +181,7 @@ export class FaultPlanner {
       if (!this.matches(compiled, subject)) continue;
       const { rule, index } = compiled;
       if (rule.rate <= 0) continue;
-      if (rule.rate < 1 && !(RandomSource.derive(this.seed, "fault", subject.ordinal, index).uniform() < rule.rate)) continue;
+      if (rule.rate < 1 && !(SeededRandom.derive(this.seed, "fault", subject.ordinal, index).uniform() < rule.rate)) continue;
       return toPlanned(rule, index);
     }
     return undefined;

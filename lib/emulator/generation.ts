@@ -6,7 +6,7 @@ import { ChunkSchedule, drawDecodeRate, drawOutputLength, drawTtft, type Latency
 import type { ResolvedModel } from "./model-resolver";
 import type { PerformanceLatency, ProfilesDocument, ServiceTierName } from "./profiles";
 import type { QuotaLease, QuotaManager } from "./quotas";
-import type { RandomSource } from "../base/random";
+import type { SeededRandom } from "../base/random";
 import { TokenText } from "./text-generator";
 
 /**
@@ -90,9 +90,9 @@ export function quotaKey(resolved: ResolvedModel): string {
 /** Independent random streams of one request, so lazily drawn chunks and text never shift the other draws. */
 export interface GenerationRandom {
   /** Latency, length and padding draws. */
-  request: RandomSource;
-  chunks: RandomSource;
-  text: RandomSource;
+  request: SeededRandom;
+  chunks: SeededRandom;
+  text: SeededRandom;
 }
 
 export function planGeneration(checked: CheckedRequest, deps: PlannerDeps, randoms: GenerationRandom, extraTtftMs = 0): GenerationPlan | BedrockError {

@@ -10,7 +10,7 @@ import type { PerformanceLatency, ServiceTierName } from "./profiles";
  * measurements can be checked against it.
  *
  * Times: `…Ms` fields without "Offset" are this process's monotonic clock (`performance.now()`, or the injected
- * clock's `monotonicMs()`), fractional milliseconds; durations are real milliseconds unless named `emulated…`
+ * clock's `now()`), fractional milliseconds; durations are real milliseconds unless named `emulated…`
  * (emulated = real / timeScale).
  */
 export type RequestOutcome =

@@ -21,7 +21,6 @@ export {
   type OperationName,
 } from "./faults";
 export { GroundTruth, type GroundTruthEntry, type RequestOutcome, type ErrorSource } from "./ground-truth";
-export { systemClock, clockFromNow, type EmulatorClock } from "./clock";
 export {
   loadProfiles,
   loadDefaultProfiles,

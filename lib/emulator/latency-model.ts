@@ -1,5 +1,5 @@
 import type { LatencyProfile, ModelProfile, TierBehaviour } from "./profiles";
-import type { RandomSource } from "../base/random";
+import type { SeededRandom } from "../base/random";
 
 /**
  * The emulator's latency model. All times are emulated milliseconds (the emulator divides nothing here; the server
@@ -30,7 +30,7 @@ export interface TtftDraw {
   ttftMs: number;
 }
 
-export function drawTtft(context: LatencyContext, uncachedInputTokens: number, cacheReadInputTokens: number, random: RandomSource): TtftDraw {
+export function drawTtft(context: LatencyContext, uncachedInputTokens: number, cacheReadInputTokens: number, random: SeededRandom): TtftDraw {
   const { ttft } = context.latency;
   const queueMs = context.tier.queueDelayMeanMs > 0 ? random.exponential(context.tier.queueDelayMeanMs) : 0;
   const base = random.logNormal(ttft.medianMs, ttft.sigma);
@@ -40,7 +40,7 @@ export function drawTtft(context: LatencyContext, uncachedInputTokens: number, c
 }
 
 /** Decode rate of one request, tokens per second. */
-export function drawDecodeRate(context: LatencyContext, random: RandomSource): number {
+export function drawDecodeRate(context: LatencyContext, random: SeededRandom): number {
   const { decode } = context.latency;
   return random.logNormal(decode.medianTokensPerSecond, decode.sigma) * context.regionDecodeMultiplier * context.tier.decodeMultiplier;
 }
@@ -52,7 +52,7 @@ export interface OutputLength {
   truncated: boolean;
 }
 
-export function drawOutputLength(model: Pick<ModelProfile, "output">, maxTokens: number, random: RandomSource): OutputLength {
+export function drawOutputLength(model: Pick<ModelProfile, "output">, maxTokens: number, random: SeededRandom): OutputLength {
   const naturalTokens = Math.max(1, Math.round(random.logNormal(model.output.medianTokens, model.output.sigma)));
   return naturalTokens > maxTokens
     ? { tokens: maxTokens, naturalTokens, truncated: true }
@@ -88,7 +88,7 @@ export class ChunkSchedule {
     private readonly chunking: ModelProfile["chunking"],
     private readonly tokensPerSecond: number,
     private readonly jitterSigma: number,
-    private readonly random: RandomSource,
+    private readonly random: SeededRandom,
   ) {
     this.remaining = outputTokens;
     this.jitterMedian = Math.exp((-jitterSigma * jitterSigma) / 2);
@@ -133,7 +133,7 @@ export function planChunks(
   chunking: ModelProfile["chunking"],
   tokensPerSecond: number,
   jitterSigma: number,
-  random: RandomSource,
+  random: SeededRandom,
 ): ChunkTiming[] {
   const schedule = new ChunkSchedule(outputTokens, chunking, tokensPerSecond, jitterSigma, random);
   const chunks: ChunkTiming[] = [];

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { describeValue, InputError, problemsFromIssues, type InputProblem } from "../base/input-error";
-import type { EmulatorClock } from "./clock";
+import type { ClockReadings } from "../base/clock";
 import { faultRuleSchema, type FaultRule } from "./faults";
 import { profileProblems, type ProfilesDocument } from "./profiles";
 
@@ -29,8 +29,8 @@ export interface EmulatorOptions {
   defaultRegion?: string;
   /** How long before a due write the scheduler stops sleeping and polls (ms of real time). Default 1; 0 = timers only. */
   schedulerLeadMs?: number;
-  /** The clock (monotonic ms + epoch ms). It must advance with real time: writes are timed by real timers. */
-  clock?: EmulatorClock;
+  /** The clock (monotonic `now()` + `epochMsAt()`; default `realClock`). It must advance with real time: writes are timed by real timers. */
+  clock?: ClockReadings;
   /** Closes the emulator when aborted. */
   signal?: AbortSignal;
 }
@@ -154,7 +154,7 @@ export interface ResolvedEmulatorOptions {
   readonly groundTruthLimit: number;
   readonly defaultRegion: string;
   readonly schedulerLeadMs: number;
-  readonly clock: EmulatorClock | undefined;
+  readonly clock: ClockReadings | undefined;
   readonly signal: AbortSignal | undefined;
 }
 

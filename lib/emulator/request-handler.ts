@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { PromptCache } from "./caching";
 import { identifyCaller } from "./caller";
-import type { EmulatorClock } from "./clock";
+import type { ClockReadings } from "../base/clock";
 import { BedrockError, ERROR_MESSAGES, type BedrockErrorName } from "./errors";
 import type { FaultPlanner, OperationName, PlannedFault } from "./faults";
 import { checkGenerationRequest, drawGenerationSpanMs, planGeneration, type CheckedRequest, type GenerationPlan } from "./generation";
@@ -16,7 +16,7 @@ import { countTokens } from "./operations/count-tokens";
 import { invokeResponseHeaders, invokeStreamHeaders, InvokeStreamFormat, nativeResult, parseInvokeRequest } from "./operations/invoke-model";
 import type { ProfilesDocument } from "./profiles";
 import type { QuotaManager } from "./quotas";
-import { RandomSource } from "../base/random";
+import { SeededRandom } from "../base/random";
 import { StreamDriver, type StreamFormat } from "./response-stream";
 import { route } from "./router";
 import type { Scheduler } from "./write-timer";
@@ -26,7 +26,7 @@ import type { Scheduler } from "./write-timer";
  * quotas, plans the generation and writes the response on schedule — recording all of it in the ground truth.
  */
 export interface HandlerContext {
-  clock: EmulatorClock;
+  clock: ClockReadings;
   catalog: ModelCatalog;
   profiles: ProfilesDocument;
   quotas: QuotaManager;
@@ -79,7 +79,7 @@ export class RequestHandler {
 
   async handle(exchange: Exchange): Promise<void> {
     const { clock, groundTruth } = this.ctx;
-    const receivedMs = clock.monotonicMs();
+    const receivedMs = clock.now();
     const ordinal = ++this.ordinal;
     const caller = identifyCaller(exchange.header("authorization"), this.ctx.defaultRegion);
     const sdkRequest = exchange.header("amz-sdk-request");
@@ -96,7 +96,7 @@ export class RequestHandler {
       authScheme: caller.authScheme,
       timeScale: this.ctx.timeScale,
       receivedMs,
-      receivedIso: new Date(clock.epochMs() - (clock.monotonicMs() - receivedMs)).toISOString(),
+      receivedIso: new Date(clock.epochMsAt(receivedMs)).toISOString(),
     });
     groundTruth.begin(entry);
 
@@ -220,11 +220,11 @@ export class RequestHandler {
     native: NativeFormat | undefined,
     fault: PlannedFault | undefined,
   ): void {
-    const random = RandomSource.derive(this.ctx.seed, "request", entry.ordinal);
+    const random = SeededRandom.derive(this.ctx.seed, "request", entry.ordinal);
     const randoms = {
       request: random,
-      chunks: RandomSource.derive(this.ctx.seed, "chunks", entry.ordinal),
-      text: RandomSource.derive(this.ctx.seed, "text", entry.ordinal),
+      chunks: SeededRandom.derive(this.ctx.seed, "chunks", entry.ordinal),
+      text: SeededRandom.derive(this.ctx.seed, "text", entry.ordinal),
     };
     const extraTtftMs = fault?.kind === "slowFirstByte" ? fault.delayMs : 0;
     const planned = planGeneration(checked, this.ctx, randoms, extraTtftMs);
@@ -355,7 +355,7 @@ export class RequestHandler {
         entry.chunksBeforeFault = 0;
         return;
       }
-      const latencyMs = Math.round(clock.monotonicMs() - entry.receivedMs);
+      const latencyMs = Math.round(clock.now() - entry.receivedMs);
       const response = build(latencyMs);
       exchange.writeHead(200, response.headers);
       exchange.end(response.body);
@@ -384,7 +384,7 @@ export class RequestHandler {
   private close(entry: GroundTruthEntry, outcome: RequestOutcome): void {
     if (entry.endMs !== null) return;
     entry.outcome = outcome;
-    entry.endMs = this.ctx.clock.monotonicMs();
+    entry.endMs = this.ctx.clock.now();
     this.ctx.groundTruth.finish(entry);
   }
 }

@@ -1,4 +1,4 @@
-import type { EmulatorClock } from "./clock";
+import type { ClockReadings } from "../base/clock";
 import type { StreamExceptionType } from "./event-stream";
 import type { PlannedFault } from "./faults";
 import type { GenerationPlan } from "./generation";
@@ -49,7 +49,7 @@ export interface StreamDriverOptions {
   entry: GroundTruthEntry;
   fault: PlannedFault | undefined;
   scheduler: Scheduler;
-  clock: EmulatorClock;
+  clock: ClockReadings;
   timeScale: number;
   /** Called exactly once when the response is over, whatever the outcome. */
   onDone: (tokensSent: number) => void;
@@ -121,7 +121,7 @@ export class StreamDriver {
       return;
     }
     if (last) {
-      const nowMs = clock.monotonicMs();
+      const nowMs = clock.now();
       const firstByte = entry.firstDeltaMs ?? nowMs;
       frames.push(...format.end(Math.round(nowMs - entry.receivedMs), Math.round(firstByte - entry.receivedMs)));
       entry.reportedLatencyMs = Math.round(nowMs - entry.receivedMs);
@@ -147,7 +147,7 @@ export class StreamDriver {
     exchange.write(frames.length === 1 ? (frames[0] as Uint8Array) : Buffer.concat(frames));
     if (!delta) return;
     const dueMs = this.dueMs;
-    const latenessMs = clock.monotonicMs() - dueMs;
+    const latenessMs = clock.now() - dueMs;
     if (entry.maxDeltaLatenessMs === null || latenessMs > entry.maxDeltaLatenessMs) entry.maxDeltaLatenessMs = latenessMs;
     if (first && entry.firstDeltaMs === null) {
       entry.firstDeltaMs = dueMs + latenessMs;
@@ -194,7 +194,7 @@ export class StreamDriver {
     entry.outcome = outcome;
     entry.outputTokens = this.tokensSent;
     if (outcome === "success") entry.stopReason = this.o.plan.stopReason;
-    entry.endMs = clock.monotonicMs();
+    entry.endMs = clock.now();
     this.o.onDone(this.tokensSent);
   }
 }

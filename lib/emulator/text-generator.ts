@@ -1,4 +1,4 @@
-import type { RandomSource } from "../base/random";
+import type { SeededRandom } from "../base/random";
 
 /**
  * Deterministic lorem-like answer text with an exact token count (by `countTextTokens`): every piece is one token,
@@ -25,7 +25,7 @@ export class TokenText {
   constructor(
     /** Tokens in the whole answer. */
     private readonly total: number,
-    private readonly random: RandomSource,
+    private readonly random: SeededRandom,
   ) {
     this.sentenceTarget = random.integer(6, 16);
   }
@@ -58,7 +58,7 @@ export class TokenText {
 const CAPITALISED = new Map(WORDS.map((w) => [w, w.charAt(0).toUpperCase() + w.slice(1)]));
 
 /** Returns `tokens` pieces whose concatenation is the answer text; piece i is token i. */
-export function generateTokens(tokens: number, random: RandomSource): string[] {
+export function generateTokens(tokens: number, random: SeededRandom): string[] {
   const text = new TokenText(tokens, random);
   return Array.from({ length: tokens }, () => text.take(1));
 }

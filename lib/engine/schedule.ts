@@ -3,7 +3,7 @@
  * runs, when each request is due (pacers, pure functions of elapsed time and requests sent — vegeta style).
  */
 
-import prand from "pure-rand";
+import { SeededRandom } from "../base/random";
 import type { Experiment } from "../inputs/experiment";
 import type { Scenario } from "../inputs/scenarios";
 import { configurationKey } from "../inputs/scenarios";
@@ -21,22 +21,10 @@ export interface PlannedRequest {
 
 export type ScheduleOptions = Pick<Experiment, "invocationsPerScenario" | "repeats" | "order" | "seed" | "warmupRequests">;
 
-/** A seeded source of uniform doubles in (0, 1], from pure-rand's xoroshiro128+. */
+/** A seeded source of uniform doubles in (0, 1] ({@link SeededRandom.uniformPositive}). */
 export function uniformSource(seed: number): () => number {
-  const rng = prand.xoroshiro128plus(seed);
-  return () => {
-    const high = prand.unsafeUniformIntDistribution(0, 2 ** 26 - 1, rng);
-    const low = prand.unsafeUniformIntDistribution(0, 2 ** 27 - 1, rng);
-    return (high * 2 ** 27 + low + 1) / 2 ** 53;
-  };
-}
-
-function shuffle<T>(items: T[], rng: prand.RandomGenerator): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = prand.unsafeUniformIntDistribution(0, i, rng);
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
-  return items;
+  const random = new SeededRandom(seed);
+  return () => random.uniformPositive();
 }
 
 /**
@@ -58,7 +46,7 @@ export function buildSchedule(scenarios: readonly Scenario[], options: ScheduleO
       out.push({ sequence: out.length, scenarioIndex, repeat: 0, invocation: w, warmup: true });
     }
   }
-  const rng = prand.xoroshiro128plus(options.seed);
+  const random = new SeededRandom(options.seed);
   for (let repeat = 0; repeat < options.repeats; repeat++) {
     let block: { scenarioIndex: number; invocation: number }[] = [];
     if (options.order === "sequential") {
@@ -69,7 +57,7 @@ export function buildSchedule(scenarios: readonly Scenario[], options: ScheduleO
       for (let invocation = 0; invocation < options.invocationsPerScenario; invocation++) {
         scenarios.forEach((_, scenarioIndex) => block.push({ scenarioIndex, invocation }));
       }
-      if (options.order === "shuffled") block = shuffle(block, rng);
+      if (options.order === "shuffled") block = random.shuffle(block);
     }
     for (const item of block) out.push({ sequence: out.length, ...item, repeat, warmup: false });
   }

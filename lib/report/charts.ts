@@ -8,7 +8,8 @@ import type { PlotlyFigure } from "./plotly-embed";
 import type { RequestGroup } from "../analysis/request-groups";
 import { shortModelName, sortedSample } from "../analysis/request-groups";
 import type { SummaryRow } from "../analysis/summary";
-import { bootstrapQuantileCi, quantileSorted, seededRandom } from "../analysis/stats";
+import { bootstrapQuantileCi, quantileSorted } from "../analysis/stats";
+import { seededRandom } from "../base/random";
 import { Palette, errorClassColor, modelPalette, seriesColor, seriesDash, seriesSymbol } from "./palette";
 
 /** Latency metrics that can be charted. */

@@ -1,4 +1,9 @@
-import type { Clock } from "../../lib/base/clock";
+import type { Clock, ClockReadings } from "../../lib/base/clock";
+
+/** Clock readings that follow an injected monotonic `now` (e.g. real time plus a jump), dated `epochOriginMs + now`. */
+export function clockFromNow(now: () => number, epochOriginMs: number = performance.timeOrigin): ClockReadings {
+  return Object.freeze({ now, epochMsAt: (monotonicMs: number) => epochOriginMs + monotonicMs });
+}
 
 /**
  * A clock that moves only when told to: `advanceTo(t)` fires every timer due by `t` in order, so tests of timeouts,

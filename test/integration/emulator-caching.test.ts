@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { performance } from "node:perf_hooks";
 import { ConverseCommand, InvokeModelCommand, type ContentBlock, type SystemContentBlock } from "@aws-sdk/client-bedrock-runtime";
-import { clockFromNow, loadDefaultProfiles } from "../../lib/emulator";
+import { loadDefaultProfiles } from "../../lib/emulator";
+import { clockFromNow } from "../helpers/manual-clock";
 import { userMessage, withEmulator } from "../helpers/emulator";
 
 const SONNET_37 = "us.anthropic.claude-3-7-sonnet-20250219-v1:0";

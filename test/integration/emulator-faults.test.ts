@@ -7,7 +7,8 @@ import {
   InvokeModelWithResponseStreamCommand,
   type BedrockRuntimeClient,
 } from "@aws-sdk/client-bedrock-runtime";
-import { clockFromNow, type FaultRule, type GroundTruthEntry } from "../../lib/emulator";
+import type { FaultRule, GroundTruthEntry } from "../../lib/emulator";
+import { clockFromNow } from "../helpers/manual-clock";
 import { eventually, fastRetries, HANDLERS, rejection, userMessage, withEmulator } from "../helpers/emulator";
 
 const HAIKU = "us.anthropic.claude-3-5-haiku-20241022-v1:0";

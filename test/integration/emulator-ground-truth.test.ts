@@ -7,10 +7,11 @@ import { performance } from "node:perf_hooks";
 import { describe, it } from "node:test";
 import ndjson from "ndjson";
 import { ConverseCommand, ConverseStreamCommand } from "@aws-sdk/client-bedrock-runtime";
-import { clockFromNow, startEmulator, type GroundTruthEntry } from "../../lib/emulator";
+import { startEmulator, type GroundTruthEntry } from "../../lib/emulator";
 import { newGroundTruthEntry } from "../../lib/emulator/ground-truth";
 import { GROUND_TRUTH_FIELDS, withGroundTruthReference } from "../../lib/emulator/ground-truth-fields";
 import { clientFor, eventually, userMessage, withEmulator } from "../helpers/emulator";
+import { clockFromNow } from "../helpers/manual-clock";
 
 const HAIKU = "us.anthropic.claude-3-5-haiku-20241022-v1:0";
 

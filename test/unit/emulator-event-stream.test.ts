@@ -3,11 +3,11 @@ import { describe, it } from "node:test";
 import { EventStreamCodec } from "@smithy/eventstream-codec";
 import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
 import { decodeEventStream, encodeEventJson, encodeEventWithCodec, encodeException, PADDING_VALUES } from "../../lib/emulator/event-stream";
-import { RandomSource } from "../../lib/base/random";
+import { SeededRandom } from "../../lib/base/random";
 
 describe("event-stream frames", () => {
   it("encodes event frames byte for byte as @smithy/eventstream-codec does", () => {
-    const random = new RandomSource(8);
+    const random = new SeededRandom(8);
     const texts = ["", "Hello", " lorem ipsum, dolor.", "naïve café — 東京 🚀", "\"quoted\"\n\\slash", "x".repeat(5000)];
     for (let i = 0; i < 200; i++) texts.push(String.fromCodePoint(...Array.from({ length: random.integer(0, 40) }, () => random.integer(32, 0x2fff))));
     for (const eventType of ["messageStart", "contentBlockDelta", "metadata", "chunk"]) {

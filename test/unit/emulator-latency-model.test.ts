@@ -6,7 +6,7 @@ import { loadDefaultProfiles, type ModelProfile } from "../../lib/emulator";
 import { countPromptTokens } from "../../lib/emulator/conversation";
 import { mean } from "../../lib/analysis/stats";
 import { drawDecodeRate, drawOutputLength, drawTtft, planChunks, type LatencyContext } from "../../lib/emulator/latency-model";
-import { RandomSource } from "../../lib/base/random";
+import { SeededRandom } from "../../lib/base/random";
 
 const profiles = loadDefaultProfiles();
 const model = (id: string): ModelProfile => profiles.models.find((m) => m.modelId === id)!;
@@ -53,7 +53,7 @@ describe("shipped latency profiles against the published figures", () => {
     it(`${row.modelId} ${row.config}: TTFT ${row.ttftS} s, total ${row.totalS} s, OTPS ${row.otps}`, () => {
       const m = model(row.modelId);
       const ctx = context(m, row.config);
-      const random = new RandomSource(2024);
+      const random = new SeededRandom(2024);
       const ttfts: number[] = [];
       const totals: number[] = [];
       const otps: number[] = [];
@@ -77,7 +77,7 @@ describe("latency model behaviour", () => {
 
   it("adds prefill time in proportion to uncached input tokens, and less for cached ones", () => {
     const ctx = { ...context(haiku, "standard"), latency: { ...haiku.latency.standard, ttft: { ...haiku.latency.standard.ttft, sigma: 0 } } };
-    const r = new RandomSource(1);
+    const r = new SeededRandom(1);
     const short = drawTtft(ctx, 0, 0, r).ttftMs;
     const long = drawTtft(ctx, 10_000, 0, r).ttftMs;
     const cached = drawTtft(ctx, 0, 10_000, r).ttftMs;
@@ -87,7 +87,7 @@ describe("latency model behaviour", () => {
   });
 
   it("applies region and tier multipliers and the flex queue", () => {
-    const r = (seed: number) => new RandomSource(seed);
+    const r = (seed: number) => new SeededRandom(seed);
     const east = drawTtft(context(haiku, "standard", "us-east-2"), 100, 0, r(5)).ttftMs;
     const west = drawTtft(context(haiku, "standard", "us-west-2"), 100, 0, r(5)).ttftMs;
     assert.ok(Math.abs(west / east - profiles.regions["us-west-2"]!.ttftMultiplier) < 1e-12);
@@ -100,7 +100,7 @@ describe("latency model behaviour", () => {
   });
 
   it("cuts long answers at maxTokens and reports max_tokens", () => {
-    const r = new RandomSource(3);
+    const r = new SeededRandom(3);
     const lengths = Array.from({ length: 2000 }, () => drawOutputLength(haiku, 100, r));
     assert.ok(lengths.every((l) => l.tokens <= 100 && l.tokens >= 1));
     assert.ok(lengths.every((l) => l.truncated === l.naturalTokens > 100));
@@ -108,7 +108,7 @@ describe("latency model behaviour", () => {
   });
 
   it("splits output into chunks of the profile's sizes and keeps the mean decode rate", () => {
-    const r = new RandomSource(4);
+    const r = new SeededRandom(4);
     const spans: number[] = [];
     for (let i = 0; i < 3000; i++) {
       const chunks = planChunks(300, haiku.chunking, 50, 0.3, r);

@@ -15,9 +15,9 @@ import {
   sampleStd,
   samplesForHalfWidth,
   samplesForMeanHalfWidth,
-  seededRandom,
   sortedFinite,
 } from "../../lib/analysis/stats";
+import { seededRandom } from "../../lib/base/random";
 
 const close = (actual: number | null, expected: number, tolerance = 1e-9, what = "value") =>
   assert.ok(actual !== null && Math.abs(actual - expected) <= tolerance, `${what}: expected ${expected} ± ${tolerance}, got ${String(actual)}`);

@@ -1,7 +1,7 @@
 import type { Conversation } from "../conversation";
 import { BedrockError, ERROR_MESSAGES } from "../errors";
 import type { ModelProfile } from "../profiles";
-import type { RandomSource } from "../../base/random";
+import type { SeededRandom } from "../../base/random";
 import { isRecord } from "../validation";
 
 /**
@@ -80,7 +80,7 @@ export function completionStopReason(stopReason: NativeResult["stopReason"]): "s
 }
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-export function randomBase62(length: number, random: RandomSource): string {
+export function randomBase62(length: number, random: SeededRandom): string {
   let out = "";
   for (let i = 0; i < length; i++) out += BASE62.charAt(random.integer(0, 61));
   return out;

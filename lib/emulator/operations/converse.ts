@@ -1,6 +1,6 @@
 import { encodeEventJson, encodeException, PADDING_VALUES, type StreamExceptionType } from "../event-stream";
 import type { GenerationPlan } from "../generation";
-import type { RandomSource } from "../../base/random";
+import type { SeededRandom } from "../../base/random";
 import type { StreamFormat } from "../response-stream";
 
 /**
@@ -48,7 +48,7 @@ export class ConverseStreamFormat implements StreamFormat {
   constructor(
     private readonly plan: GenerationPlan,
     private readonly cacheRequested: boolean,
-    private readonly random: RandomSource,
+    private readonly random: SeededRandom,
   ) {}
 
   private pad(): string {

@@ -6,7 +6,7 @@ import type { OutgoingHeaders } from "../http-exchange";
 import { NATIVE_FORMATS } from "../native/formats";
 import { invocationMetrics, randomBase62, type NativeFormat, type NativeResult } from "../native/native-format";
 import type { ModelProfile } from "../profiles";
-import type { RandomSource } from "../../base/random";
+import type { SeededRandom } from "../../base/random";
 import type { StreamFormat } from "../response-stream";
 import { parseJsonObject } from "../validation";
 import { exceptionPayload } from "./converse";
@@ -34,7 +34,7 @@ export function parseInvokeRequest(
 }
 
 /** The native view of a plan. */
-export function nativeResult(plan: GenerationPlan, cacheRequested: boolean, random: RandomSource): NativeResult {
+export function nativeResult(plan: GenerationPlan, cacheRequested: boolean, random: SeededRandom): NativeResult {
   return {
     model: plan.resolved.profile,
     inputTokens: plan.inputTokens,
@@ -79,7 +79,7 @@ export class InvokeStreamFormat implements StreamFormat {
   constructor(
     private readonly native: NativeFormat,
     private readonly result: NativeResult,
-    private readonly random: RandomSource,
+    private readonly random: SeededRandom,
   ) {}
 
   private chunk(payload: unknown): Uint8Array {
