@@ -171,7 +171,7 @@ export function analyzeResultSet(set: ResultSet, options: AnalysisOptions = {}, 
   for (const run of set.runs) for (const note of run.notes) if (!notes.includes(note)) notes.push(note);
   if (set.includeWarmup) notes.push("Warm-up requests are included in every statistic (--include-warmup / includeWarmup).");
   const warnings: string[] = [];
-  const few = comparisons.filter((c) => c.warning !== null).length;
+  const few = comparisons.filter((c) => c.tooFewSamples).length;
   if (few > 0) {
     warnings.push(
       `${few} of ${comparisons.length} comparisons rest on fewer than ${settings.minSamples} successful requests per side: ` +

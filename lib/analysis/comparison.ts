@@ -1,7 +1,8 @@
 /**
  * Comparisons people can defend: optimized vs standard per model (and tier vs tier, model vs model) as a difference
  * of medians and of p90s with bootstrap confidence intervals, a rank-sum p-value, the sample size a chosen precision
- * needs, and a plain-words verdict that says when the samples are too few to conclude anything.
+ * needs, and a machine-readable outcome (faster, slower, no clear difference, too few samples). Numbers only: the
+ * verdict in plain words is the report layer's (`lib/report/verdicts.ts`).
  */
 import {
   bootstrapQuantileDifferenceCi,
@@ -15,19 +16,6 @@ import {
 import { seededRandom, type RandomSource } from "../base/random";
 import { compareGroupKeys, shortModelName, sortedSample, type GroupKey, type RequestGroup } from "./request-groups";
 import type { ResultSet } from "./results-loader";
-import { formatMs, formatPValue, formatSignedMs, formatSignedPercent } from "../base/number-format";
-
-/** `text` with its first letter in upper case (a sentence that starts with a name or a lower-case phrase). */
-function capitalised(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-/** How verdicts name the two sides; `candidateAtStart` is the candidate's name at the start of a sentence. */
-interface VerdictNames {
-  baseline: string;
-  candidate: string;
-  candidateAtStart: string;
-}
 
 /** What differs between the two groups compared. */
 export type ComparisonKind = "performance-config" | "service-tier" | "model";
@@ -35,9 +23,12 @@ export type ComparisonKind = "performance-config" | "service-tier" | "model";
 /** Latency metrics compared. */
 export type ComparedMetric = "ttftMs" | "totalMs";
 
-export const COMPARED_METRIC_NAMES: Readonly<Record<ComparedMetric, string>> = Object.freeze({ ttftMs: "TTFT", totalMs: "total time" });
-
-export type VerdictKind = "candidate-faster" | "candidate-slower" | "no-clear-difference" | "too-few-samples";
+/**
+ * What the numbers of one metric support: the candidate faster or slower (p < alpha and the median difference's CI
+ * excludes 0), no clear difference (either criterion fails), or too few samples (either side below `minSamples`,
+ * whatever the p-value).
+ */
+export type ComparisonOutcome = "candidate-faster" | "candidate-slower" | "no-clear-difference" | "too-few-samples";
 
 export interface MetricComparison {
   metric: ComparedMetric;
@@ -65,9 +56,22 @@ export interface MetricComparison {
   precisionMs: number;
   /** Requests per configuration for the median difference's CI to be ±precisionMs wide. */
   samplesForPrecision: number | null;
-  verdict: VerdictKind;
-  /** The verdict in plain words. */
-  text: string;
+  /**
+   * Requests per configuration to advise: `samplesForPrecision`, but never fewer than `minSamples` when either side
+   * has fewer (below it the bootstrap half-width is itself unreliable); null when no precision target could be set.
+   */
+  suggestedSamples: number | null;
+  /** Both sides have enough samples and already pin the median difference to ±precisionMs or better. */
+  precisionReached: boolean;
+  /** The rank-sum p-value is below alpha. */
+  rankSumSignificant: boolean;
+  /** The median difference's confidence interval excludes 0. */
+  intervalExcludesZero: boolean;
+  outcome: ComparisonOutcome;
+  /** Tests in the family `holmPValue` was adjusted over; null for a comparison made alone. */
+  holmTests: number | null;
+  /** A faster or slower outcome whose Holm-adjusted p-value is not below alpha: it stands, but wants confirming. */
+  tentative: boolean;
 }
 
 export interface ComparisonSide {
@@ -78,6 +82,8 @@ export interface ComparisonSide {
   value: string;
   /** How verdicts name this side: the value, a short model name, or `tier <name>`. */
   name: string;
+  /** Successful requests of the group (with or without a latency). */
+  successes: number;
 }
 
 export interface Comparison {
@@ -86,11 +92,14 @@ export interface Comparison {
   context: string;
   baseline: ComparisonSide;
   candidate: ComparisonSide;
+  /** One per metric with a latency on both sides (none when a side has no successful request with a latency). */
   metrics: MetricComparison[];
-  /** The TTFT and total verdicts together. */
-  verdict: string;
-  /** Set when either side has fewer successful samples than `minSamples`. */
-  warning: string | null;
+  /** Fewest successful requests per side for a faster / slower / no-clear-difference outcome. */
+  minSamples: number;
+  /** Significance level of the rank-sum test. */
+  alpha: number;
+  /** Either side has fewer successful requests than `minSamples`: no conclusion. */
+  tooFewSamples: boolean;
 }
 
 export interface ComparisonOptions {
@@ -170,21 +179,7 @@ function sideValue(kind: ComparisonKind, key: GroupKey): string {
   return String(key[DIMENSION[kind]]);
 }
 
-function ciLevelText(ci: ConfidenceInterval): string {
-  return `${Math.round(ci.level * 100)}%`;
-}
-
-function ciText(ci: ConfidenceInterval): string {
-  return `${ciLevelText(ci)} CI ${formatSignedMs(ci.lower)} to ${formatSignedMs(ci.upper)}`;
-}
-
-function compareMetric(
-  metric: ComparedMetric,
-  baseline: RequestGroup,
-  candidate: RequestGroup,
-  names: VerdictNames,
-  o: Resolved,
-): MetricComparison | null {
+function compareMetric(metric: ComparedMetric, baseline: RequestGroup, candidate: RequestGroup, o: Resolved): MetricComparison | null {
   const a = sortedSample(baseline, metric);
   const b = sortedSample(candidate, metric);
   if (a.length === 0 || b.length === 0) return null;
@@ -199,47 +194,19 @@ function compareMetric(
   const halfWidth = (medianDifferenceMs.upper - medianDifferenceMs.lower) / 2;
   const samplesForPrecision = precisionMs > 0 ? samplesForHalfWidth(Math.min(a.length, b.length), halfWidth, precisionMs) : null;
   const relativeMedianChange = baselineMedianMs !== 0 ? medianDifferenceMs.estimate / baselineMedianMs : null;
-  const name = COMPARED_METRIC_NAMES[metric];
-  const observed =
-    `median ${name} ${formatMs(baselineMedianMs)} (${names.baseline}) vs ${formatMs(candidateMedianMs)} (${names.candidate}), ` +
-    `${formatSignedMs(medianDifferenceMs.estimate)} (${ciText(medianDifferenceMs)}); p90 ${formatSignedMs(p90DifferenceMs.estimate)} (${ciText(p90DifferenceMs)}); ` +
-    `rank-sum ${formatPValue(rankSum.pValue)}`;
   const fewest = Math.min(a.length, b.length);
   const tooFew = fewest < o.minSamples;
   // Below minSamples the bootstrap half-width is itself unreliable: never suggest fewer than minSamples.
-  const target = samplesForPrecision === null ? null : tooFew ? Math.max(samplesForPrecision, o.minSamples) : samplesForPrecision;
-  const needed =
-    target === null
-      ? ""
-      : !tooFew && target <= fewest
-        ? ` ${fewest.toLocaleString("en-US")} requests per configuration already pin the median difference to ±${formatMs(precisionMs)} or better.`
-        : ` About ${target.toLocaleString("en-US")} requests per configuration would pin the median difference to ±${formatMs(precisionMs)}.`;
-  let verdict: VerdictKind;
-  let text: string;
-  if (tooFew) {
-    verdict = "too-few-samples";
-    text =
-      `Too few samples to conclude anything about ${name}: ${a.length} ${names.baseline} vs ${b.length} ${names.candidate} successful requests ` +
-      `(at least ${o.minSamples} each are needed; with so few, one slow request moves the median and p90). Observed: ${observed}.${needed}`;
-  } else {
-    const excludesZero = medianDifferenceMs.lower > 0 || medianDifferenceMs.upper < 0;
-    if (rankSum.pValue < o.alpha && excludesZero) {
-      verdict = medianDifferenceMs.estimate < 0 ? "candidate-faster" : "candidate-slower";
-      text =
-        `${names.candidateAtStart} is ${verdict === "candidate-faster" ? "faster" : "slower"} than ${names.baseline} on ${name}: ` +
-        `${formatSignedPercent(relativeMedianChange)} at the median. ${capitalised(observed)}.`;
-    } else {
-      verdict = "no-clear-difference";
-      // The two criteria can disagree: say which one held, so a reader does not take p < alpha alone as a difference.
-      const split =
-        rankSum.pValue < o.alpha
-          ? ` The rank-sum test sees a shift (${formatPValue(rankSum.pValue)}, α = ${o.alpha}), but the median difference's ${ciLevelText(medianDifferenceMs)} CI includes zero.`
-          : excludesZero
-            ? ` The median difference's ${ciLevelText(medianDifferenceMs)} CI excludes zero, but the rank-sum test does not confirm it (${formatPValue(rankSum.pValue)}, α = ${o.alpha}).`
-            : "";
-      text = `No clear difference in ${name} between ${names.candidate} and ${names.baseline}: ${observed}.${split}${needed}`;
-    }
-  }
+  const suggestedSamples = samplesForPrecision === null ? null : tooFew ? Math.max(samplesForPrecision, o.minSamples) : samplesForPrecision;
+  const rankSumSignificant = rankSum.pValue < o.alpha;
+  const intervalExcludesZero = medianDifferenceMs.lower > 0 || medianDifferenceMs.upper < 0;
+  const outcome: ComparisonOutcome = tooFew
+    ? "too-few-samples"
+    : rankSumSignificant && intervalExcludesZero
+      ? medianDifferenceMs.estimate < 0
+        ? "candidate-faster"
+        : "candidate-slower"
+      : "no-clear-difference";
   return {
     metric,
     baselineCount: a.length,
@@ -256,8 +223,13 @@ function compareMetric(
     permutationPValue: permutation,
     precisionMs,
     samplesForPrecision,
-    verdict,
-    text,
+    suggestedSamples,
+    precisionReached: suggestedSamples !== null && !tooFew && suggestedSamples <= fewest,
+    rankSumSignificant,
+    intervalExcludesZero,
+    outcome,
+    holmTests: null,
+    tentative: false,
   };
 }
 
@@ -279,35 +251,18 @@ export function compareGroups(baseline: RequestGroup, candidate: RequestGroup, k
   const o = resolve(options);
   const value = (g: RequestGroup) => sideValue(kind, g.key);
   const display = (g: RequestGroup) => (kind === "model" ? shortModelName(g.key.model) : kind === "service-tier" ? `tier ${value(g)}` : value(g));
-  const candidateName = display(candidate);
-  // A sentence that starts with the candidate starts with a capital, unless the name is a model ID (kept as written).
-  const candidateAtStart = kind === "model" ? candidateName : capitalised(candidateName);
-  const names: VerdictNames = { baseline: display(baseline), candidate: candidateName, candidateAtStart };
-  const metrics = (["ttftMs", "totalMs"] as const)
-    .map((m) => compareMetric(m, baseline, candidate, names, o))
-    .filter((m): m is MetricComparison => m !== null);
-  const few = baseline.successes < o.minSamples || candidate.successes < o.minSamples;
-  const warning = few
-    ? `Only ${baseline.successes} ${names.baseline} and ${candidate.successes} ${names.candidate} successful requests: ` +
-      `too few to support a conclusion (at least ${o.minSamples} per configuration are needed).`
-    : null;
-  const verdict = combinedVerdict(metrics, names);
+  const side = (g: RequestGroup): ComparisonSide => ({ id: g.id, label: g.label, key: g.key, value: value(g), name: display(g), successes: g.successes });
+  const metrics = (["ttftMs", "totalMs"] as const).map((m) => compareMetric(m, baseline, candidate, o)).filter((m): m is MetricComparison => m !== null);
   return {
     kind,
     context: describeContext(kind, baseline.key),
-    baseline: { id: baseline.id, label: baseline.label, key: baseline.key, value: value(baseline), name: names.baseline },
-    candidate: { id: candidate.id, label: candidate.label, key: candidate.key, value: value(candidate), name: names.candidate },
+    baseline: side(baseline),
+    candidate: side(candidate),
     metrics,
-    verdict,
-    warning,
+    minSamples: o.minSamples,
+    alpha: o.alpha,
+    tooFewSamples: baseline.successes < o.minSamples || candidate.successes < o.minSamples,
   };
-}
-
-/** The TTFT and total verdicts together, or why there is nothing to compare. */
-function combinedVerdict(metrics: readonly MetricComparison[], names: Pick<VerdictNames, "baseline" | "candidate">): string {
-  return metrics.length === 0
-    ? `Nothing to compare: ${names.baseline} or ${names.candidate} has no successful request with a latency.`
-    : metrics.map((m) => m.text).join(" ");
 }
 
 const BASELINES: Partial<Record<ComparisonKind, readonly string[]>> = {
@@ -355,15 +310,11 @@ export function compareResults(input: ResultSet | readonly RequestGroup[], optio
   const adjusted = holmAdjusted(tests.map((m) => m.rankSum.pValue));
   tests.forEach((m, i) => {
     m.holmPValue = adjusted[i]!;
-    // A verdict that rests on p < alpha alone, when the family of tests is large, is flagged rather than reversed:
+    m.holmTests = tests.length;
+    // An outcome that rests on p < alpha alone, when the family of tests is large, is flagged rather than reversed:
     // the CI criterion still held, and the reader sees both numbers.
-    if ((m.verdict === "candidate-faster" || m.verdict === "candidate-slower") && m.holmPValue >= alpha) {
-      m.text +=
-        ` Tentative: adjusted for the ${tests.length} tests of this comparison set (Holm), ${formatPValue(m.holmPValue)}, not below α = ${alpha};` +
-        ` confirm it with a run that compares only these two.`;
-    }
+    m.tentative = (m.outcome === "candidate-faster" || m.outcome === "candidate-slower") && m.holmPValue >= alpha;
   });
-  for (const c of out) c.verdict = combinedVerdict(c.metrics, { baseline: c.baseline.name, candidate: c.candidate.name });
   return out;
 }
 

@@ -1,10 +1,10 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { Analysis } from "../analysis/analyze-results";
-import { COMPARED_METRIC_NAMES } from "../analysis/comparison";
 import { formatNumber, formatPercent, formatPValue, formatSignedMs, formatUsd } from "../base/number-format";
 import { shortModelName } from "../analysis/request-groups";
 import type { ReportTable } from "../report/report-tables";
+import { COMPARED_METRIC_NAMES, metricVerdict, OUTCOME_LABELS, verdictOf, withVerdicts } from "../report/verdicts";
 import { writeSummaryCsv } from "../analysis/summary";
 import { addAnalysisOptions, analyzeFromCli, displayPath, type AnalysisCliOptions } from "./analysis-options";
 import { colors, printJson, processStreams, useColor, type CliStreams, type Colors } from "./output";
@@ -67,13 +67,6 @@ function terminalGroupsTable(analysis: Analysis): ReportTable {
   };
 }
 
-const VERDICT_WORDS = {
-  "candidate-faster": "faster",
-  "candidate-slower": "slower",
-  "no-clear-difference": "no clear difference",
-  "too-few-samples": "too few samples",
-} as const;
-
 /** The analysis as text for a terminal. */
 export function analysisText(analysis: Analysis, c: Colors, summaryCsv: string | null): string {
   const o = analysis.overview;
@@ -96,15 +89,15 @@ export function analysisText(analysis: Analysis, c: Colors, summaryCsv: string |
       lines.push(`${c.cyan(`${cmp.candidate.name} vs ${cmp.baseline.name}`)}${cmp.context ? c.dim(` (${cmp.context})`) : ""}`);
       for (const m of cmp.metrics) {
         const ci = m.medianDifferenceMs;
-        const verdict = VERDICT_WORDS[m.verdict];
-        const painted = m.verdict === "too-few-samples" ? c.yellow(verdict) : m.verdict === "no-clear-difference" ? verdict : c.green(verdict);
+        const verdict = OUTCOME_LABELS[m.outcome];
+        const painted = m.outcome === "too-few-samples" ? c.yellow(verdict) : m.outcome === "no-clear-difference" ? verdict : c.green(verdict);
         lines.push(
           `  ${COMPARED_METRIC_NAMES[m.metric]}: median ${formatSignedMs(ci.estimate)} [${formatSignedMs(ci.lower)}, ${formatSignedMs(ci.upper)}], ` +
             `p90 ${formatSignedMs(m.p90DifferenceMs.estimate)}, ${formatPValue(m.rankSum.pValue)}, n ${m.candidateCount}/${m.baselineCount} → ${painted}`,
         );
-        lines.push(c.dim(`    ${m.text}`));
+        lines.push(c.dim(`    ${metricVerdict(cmp, m)}`));
       }
-      if (cmp.metrics.length === 0) lines.push(`  ${cmp.verdict}`);
+      if (cmp.metrics.length === 0) lines.push(`  ${verdictOf(cmp)}`);
     }
   }
   const fallbacks = analysis.fallbacks.filter((f) => f.fallbacks > 0);
@@ -127,7 +120,7 @@ export function analysisText(analysis: Analysis, c: Colors, summaryCsv: string |
   return `${lines.join("\n")}\n`;
 }
 
-/** The analysis as one JSON document (every summary column at full precision). */
+/** The analysis as one JSON document (every summary column at full precision; each comparison with its verdicts in words). */
 export function analysisJson(analysis: Analysis, summaryCsv: string | null): unknown {
   return {
     inputs: analysis.inputs,
@@ -136,7 +129,7 @@ export function analysisJson(analysis: Analysis, summaryCsv: string | null): unk
     overview: analysis.overview,
     summaryCsv,
     groups: analysis.summary,
-    comparisons: analysis.comparisons,
+    comparisons: analysis.comparisons.map(withVerdicts),
     fallbacks: analysis.fallbacks,
     warnings: analysis.warnings,
     notes: analysis.notes,

@@ -4,7 +4,8 @@
  * {@link tableRecords}. Data keeps full precision elsewhere (summary rows, the summary CSV); only these strings round.
  */
 import type { Analysis } from "../analysis/analyze-results";
-import { COMPARED_METRIC_NAMES, type Comparison, type FallbackRate, type VerdictKind } from "../analysis/comparison";
+import type { Comparison, FallbackRate } from "../analysis/comparison";
+import { COMPARED_METRIC_NAMES, OUTCOME_LABELS } from "./verdicts";
 import { formatMs, formatNumber, formatPercent, formatPValue, formatSignedMs, formatUsd } from "../base/number-format";
 import { shortModelName, type RequestGroup } from "../analysis/request-groups";
 import type { RunInfo } from "../analysis/results-loader";
@@ -245,13 +246,6 @@ export function throughputTable(rows: readonly SummaryRow[]): ReportTable {
   };
 }
 
-const VERDICT_LABELS: Readonly<Record<VerdictKind, string>> = {
-  "candidate-faster": "faster",
-  "candidate-slower": "slower",
-  "no-clear-difference": "no clear difference",
-  "too-few-samples": "too few samples",
-};
-
 /** A p-value for a table cell: `0.012`, `< 0.0001`. */
 function pCell(p: number | null): string {
   return formatPValue(p).replace(/^p = /, "").replace(/^p /, "");
@@ -281,7 +275,7 @@ export function comparisonsTable(comparisons: readonly Comparison[], level = 0.9
         ...(withHolm ? [pCell(m.holmPValue)] : []),
         ...(withPermutation ? [pCell(m.permutationPValue)] : []),
         m.samplesForPrecision === null ? "—" : int(m.samplesForPrecision),
-        VERDICT_LABELS[m.verdict],
+        OUTCOME_LABELS[m.outcome],
       ]);
     }
   }

@@ -6,6 +6,7 @@
 import type { Analysis } from "../analysis/analyze-results";
 import { chartsOf, type AnalysisChart, type ChartSection } from "./analysis-charts";
 import { comparisonMethod, METRIC_DEFINITIONS, PERCENTILE_METHOD, type MetricDefinition } from "./metric-definitions";
+import { verdictOf } from "./verdicts";
 import { formatPercent, formatUsd } from "../base/number-format";
 import {
   awsCompatibleTable,
@@ -147,8 +148,8 @@ function comparisonsSection(analysis: Analysis): ReportSection {
   }
   blocks.push(table(comparisonsTable(analysis.comparisons, analysis.settings.level)));
   for (const c of analysis.comparisons) {
-    const text = `${c.candidate.name} vs ${c.baseline.name}${c.context ? ` (${c.context})` : ""}: ${c.verdict}`;
-    blocks.push(c.warning ? note(text, "warning") : paragraph(text));
+    const text = `${c.candidate.name} vs ${c.baseline.name}${c.context ? ` (${c.context})` : ""}: ${verdictOf(c)}`;
+    blocks.push(c.tooFewSamples ? note(text, "warning") : paragraph(text));
   }
   return { id: "comparisons", title: "Comparisons", blocks };
 }

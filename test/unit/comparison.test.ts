@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { compareGroups, compareResults, fallbackRates, holmAdjusted } from "../../lib/analysis/comparison";
 import { groupRecords } from "../../lib/analysis/request-groups";
 import { resultSetFromRecords } from "../../lib/analysis/results-loader";
+import { metricVerdict, sampleWarning, verdictOf } from "../../lib/report/verdicts";
 import type { RequestRecord } from "../../lib/records/request-record";
 import { successRecord } from "../fixtures/analysis/synthetic-records";
 
@@ -70,10 +71,10 @@ test("optimized vs standard: difference of medians and p90s with bootstrap CIs, 
   assert.equal(ttft.rankSum.method, "exact");
   assert.equal(ttft.rankSum.u, 1600);
   assert.ok(ttft.rankSum.pValue < 1e-20);
-  assert.equal(ttft.verdict, "candidate-faster");
-  assert.match(ttft.text, /^Optimized is faster than standard on TTFT: −33\.5% at the median\./);
-  assert.equal(x.warning, null);
-  assert.equal(x.metrics.find((m) => m.metric === "totalMs")!.verdict, "candidate-faster");
+  assert.equal(ttft.outcome, "candidate-faster");
+  assert.match(metricVerdict(x, ttft), /^Optimized is faster than standard on TTFT: −33\.5% at the median\./);
+  assert.equal(sampleWarning(x), null);
+  assert.equal(x.metrics.find((m) => m.metric === "totalMs")!.outcome, "candidate-faster");
   assert.match(x.context, /us-east-1/);
 });
 
@@ -81,22 +82,22 @@ test("five samples per configuration get a too-few-samples verdict and a warning
   const y = compareResults(resultSetFromRecords(records()), { kinds: ["performance-config"] })[0]!;
   const ttft = y.metrics[0]!;
   assert.equal(ttft.baselineCount, 5);
-  assert.equal(ttft.verdict, "too-few-samples");
+  assert.equal(ttft.outcome, "too-few-samples");
   // fully separated 5 vs 5: exact p = 2/252, "significant", yet not a basis for a conclusion
   assert.ok(Math.abs(ttft.rankSum.pValue - 2 / 252) < 1e-12);
-  assert.match(ttft.text, /^Too few samples to conclude anything about TTFT: 5 standard vs 5 optimized successful requests \(at least 30 each are needed/);
-  assert.match(ttft.text, /About [\d,]+ requests per configuration would pin the median difference to ±/);
-  assert.match(y.warning!, /Only 5 standard and 5 optimized successful requests: too few to support a conclusion/);
-  assert.match(y.verdict, /TTFT.*total time/s);
+  assert.match(metricVerdict(y, ttft), /^Too few samples to conclude anything about TTFT: 5 standard vs 5 optimized successful requests \(at least 30 each are needed/);
+  assert.match(metricVerdict(y, ttft), /About [\d,]+ requests per configuration would pin the median difference to ±/);
+  assert.match(sampleWarning(y)!, /Only 5 standard and 5 optimized successful requests: too few to support a conclusion/);
+  assert.match(verdictOf(y), /TTFT.*total time/s);
 });
 
 test("identical distributions give no clear difference, and the sample size scales with the precision asked", () => {
   const set = resultSetFromRecords(records());
   const z = compareResults(set, { kinds: ["performance-config"] })[1]!;
   const ttft = z.metrics[0]!;
-  assert.equal(ttft.verdict, "no-clear-difference");
+  assert.equal(ttft.outcome, "no-clear-difference");
   assert.ok(ttft.rankSum.pValue > 0.5);
-  assert.match(ttft.text, /^No clear difference in TTFT between optimized and standard/);
+  assert.match(metricVerdict(z, ttft), /^No clear difference in TTFT between optimized and standard/);
   // asking for half the current CI half-width needs 4× the smaller sample (30 optimized): 120
   const [standard, optimized] = set.groups.filter((g) => g.key.model === Z);
   const current = compareGroups(standard!, optimized!, "performance-config", { seed: 9 }).metrics[0]!;
@@ -117,15 +118,16 @@ test("when the rank-sum test and the median's CI disagree, the verdict is no cle
     out.push(successRecord({ modelId: X, performanceConfigAsked: "optimized", performanceConfigServed: "optimized", ttftMs: t, totalMs: 1500 + i }));
   }
   const [standard, optimized] = groupRecords(out);
-  const [ttft, total] = compareGroups(standard!, optimized!, "performance-config", { seed: 3 }).metrics;
+  const comparison = compareGroups(standard!, optimized!, "performance-config", { seed: 3 });
+  const [ttft, total] = comparison.metrics;
   assert.ok(ttft!.rankSum.pValue < 0.05 && ttft!.rankSum.pValue > 0.01, String(ttft!.rankSum.pValue));
   assert.ok(ttft!.medianDifferenceMs.lower < 0 && ttft!.medianDifferenceMs.upper > 0);
-  assert.equal(ttft!.verdict, "no-clear-difference");
-  assert.match(ttft!.text, /The rank-sum test sees a shift \(p = 0\.0\d\d, α = 0\.05\), but the median difference's 95% CI includes zero\./);
+  assert.equal(ttft!.outcome, "no-clear-difference");
+  assert.match(metricVerdict(comparison, ttft!), /The rank-sum test sees a shift \(p = 0\.0\d\d, α = 0\.05\), but the median difference's 95% CI includes zero\./);
   // identical totals: neither criterion holds, nothing to explain; 40 per side is already precise enough
-  assert.equal(total!.verdict, "no-clear-difference");
-  assert.doesNotMatch(total!.text, /rank-sum test sees|does not confirm/);
-  assert.match(total!.text, /40 requests per configuration already pin the median difference to ±76\.0 ms or better\.$/);
+  assert.equal(total!.outcome, "no-clear-difference");
+  assert.doesNotMatch(metricVerdict(comparison, total!), /rank-sum test sees|does not confirm/);
+  assert.match(metricVerdict(comparison, total!), /40 requests per configuration already pin the median difference to ±76\.0 ms or better\.$/);
 });
 
 test("comparisons are reproducible for a seed and cover tiers and model pairs", () => {
@@ -187,8 +189,8 @@ test("compareResults adjusts every rank-sum p over the whole set and marks a ver
   for (const m of tests) assert.ok(m.holmPValue! >= m.rankSum.pValue);
   // X's 200 ms shift survives any adjustment: a plain verdict, no "Tentative"
   const x = all.find((c) => c.kind === "performance-config" && c.baseline.key.model === X)!;
-  assert.equal(x.metrics[0]!.verdict, "candidate-faster");
-  assert.doesNotMatch(x.metrics[0]!.text, /Tentative/);
+  assert.equal(x.metrics[0]!.outcome, "candidate-faster");
+  assert.doesNotMatch(metricVerdict(x, x.metrics[0]!), /Tentative/);
   // alone, a comparison has no family to adjust over
   const [standard, optimized] = set.groups.filter((g) => g.key.model === X);
   assert.equal(compareGroups(standard!, optimized!, "performance-config").metrics[0]!.holmPValue, null);
@@ -201,19 +203,21 @@ test("a difference found by one test among many is marked tentative, with the ad
     out.push(successRecord({ modelId: X, ttftMs: 500 + 2 * i, totalMs: 1500 + 2 * i }));
     out.push(successRecord({ modelId: X, performanceConfigAsked: "optimized", performanceConfigServed: "optimized", ttftMs: 520 + 2 * i, totalMs: 1500 + 2 * i }));
   }
-  const alone = compareResults(resultSetFromRecords(out), { seed: 2 })[0]!.metrics[0]!;
-  assert.equal(alone.verdict, "candidate-slower");
+  const aloneComparison = compareResults(resultSetFromRecords(out), { seed: 2 })[0]!;
+  const alone = aloneComparison.metrics[0]!;
+  assert.equal(alone.outcome, "candidate-slower");
   assert.ok(alone.rankSum.pValue > 0.0005 && alone.rankSum.pValue < 0.005, String(alone.rankSum.pValue));
   assert.ok(alone.holmPValue! < 0.05);
-  assert.doesNotMatch(alone.text, /Tentative/, "two tests: the adjustment keeps it below 0.05");
+  assert.doesNotMatch(metricVerdict(aloneComparison, alone), /Tentative/, "two tests: the adjustment keeps it below 0.05");
   for (let k = 0; k < 10; k++) {
     for (let i = 0; i < 40; i++) out.push(successRecord({ modelId: `us.example.model-${String(k).padStart(2, "0")}-v1:0`, ttftMs: 500 + i, totalMs: 1500 + i }));
   }
   const crowd = compareResults(resultSetFromRecords(out), { seed: 2, kinds: ["performance-config", "model"] });
-  const m = crowd.find((c) => c.kind === "performance-config")!.metrics[0]!;
-  assert.equal(m.verdict, "candidate-slower", "the verdict itself stands");
+  const crowded = crowd.find((c) => c.kind === "performance-config")!;
+  const m = crowded.metrics[0]!;
+  assert.equal(m.outcome, "candidate-slower", "the verdict itself stands");
   assert.ok(m.holmPValue! >= 0.05);
-  assert.match(m.text, /Tentative: adjusted for the \d+ tests of this comparison set \(Holm\), p = [\d.]+, not below α = 0\.05; confirm it with a run that compares only these two\.$/);
+  assert.match(metricVerdict(crowded, m), /Tentative: adjusted for the \d+ tests of this comparison set \(Holm\), p = [\d.]+, not below α = 0\.05; confirm it with a run that compares only these two\.$/);
 });
 
 test("a verdict that starts with the candidate starts with a capital, except a model ID, which stays as written", () => {
@@ -223,11 +227,11 @@ test("a verdict that starts with the candidate starts with a capital, except a m
     ...many(40, (i) => ({ serviceTierAsked: "priority", serviceTierServed: "priority", ttftMs: 300 + i, totalMs: 1000 + i })),
   ]);
   const [tier] = compareResults(tiers, { kinds: ["service-tier"] });
-  assert.match(tier!.metrics[0]!.text, /^Tier priority is faster than tier default on TTFT: /);
+  assert.match(metricVerdict(tier!, tier!.metrics[0]!), /^Tier priority is faster than tier default on TTFT: /);
   const models = groupRecords([
     ...many(40, (i) => ({ modelId: "us.anthropic.claude-3-5-haiku-20241022-v1:0", ttftMs: 500 + i, totalMs: 1500 + i })),
     ...many(40, (i) => ({ modelId: "us.amazon.nova-micro-v1:0", ttftMs: 300 + i, totalMs: 1000 + i })),
   ]);
   const [model] = compareResults(models, { kinds: ["model"] });
-  assert.match(model!.metrics[0]!.text, /^claude-3-5-haiku-20241022-v1:0 is slower than nova-micro-v1:0 on TTFT: \+62\.6% at the median\. Median TTFT 320 ms \(nova-micro-v1:0\) vs 520 ms /);
+  assert.match(metricVerdict(model!, model!.metrics[0]!), /^claude-3-5-haiku-20241022-v1:0 is slower than nova-micro-v1:0 on TTFT: \+62\.6% at the median\. Median TTFT 320 ms \(nova-micro-v1:0\) vs 520 ms /);
 });
