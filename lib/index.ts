@@ -5,6 +5,7 @@
 
 // Version and errors
 export { VERSION } from "./base/version";
+export { BenchError, ERROR_KINDS, errorKind, type ErrorKind } from "./base/errors";
 export {
   InputError,
   DatasetError,

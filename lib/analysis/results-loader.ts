@@ -6,6 +6,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
+import { BenchError } from "../base/errors";
 import { readCsvFile } from "../records/csv-reader";
 import { RecordReader, blankRecord, isRecordHeader } from "../records/record-reader";
 import { AWS_NOTEBOOK_NOTES, AWS_NOTEBOOK_SOURCE, AwsNotebookReader, BEDROCK_BENCH_SOURCE, isAwsNotebookHeader } from "../records/aws-notebook-import";
@@ -13,8 +14,9 @@ import { RecordParseError, type RequestRecord } from "../records/request-record"
 import { DEFAULT_GROUP_DIMENSIONS, RequestGroupsBuilder, type GroupDimension, type GroupingOptions, type RequestGroup } from "./request-groups";
 
 /** A results input that cannot be used (missing path, pattern without matches, folder without results). */
-export class ResultsInputError extends Error {
+export class ResultsInputError extends BenchError {
   override name = "ResultsInputError";
+  override readonly kind = "results";
 }
 
 /** One results file that was read. */

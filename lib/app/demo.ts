@@ -13,6 +13,7 @@ import { fileTimestamp } from "../base/output-file";
 import { projectRoot } from "../base/project-paths";
 import { planRun } from "../engine/run-plan";
 import { InputError, describeValue } from "../base/input-error";
+import { BenchError } from "../base/errors";
 
 /** The demo's inputs, relative to the project root. */
 export const DEMO_DATASET = "datasets/demo/scenarios.jsonl";
@@ -47,8 +48,9 @@ export interface DemoResult {
   durationMs: number;
 }
 
-export class DemoError extends Error {
+export class DemoError extends BenchError {
   override name = "DemoError";
+  override readonly kind = "runtime";
 }
 
 function entries(dir: string): Set<string> {

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { BenchError } from "../base/errors";
 
 export type ParamValue = string | number | boolean | null | string[];
 export type Params = Record<string, ParamValue>;
@@ -8,8 +9,9 @@ export const PARAMS_FILE_ENV = "BEDROCK_BENCH_PARAMS";
 /** Prefix of per-parameter environment variables: `BB_PARAM_DATASET=...` sets `dataset`. */
 export const PARAM_ENV_PREFIX = "BB_PARAM_";
 
-export class NotebookParamsError extends Error {
+export class NotebookParamsError extends BenchError {
   override name = "NotebookParamsError";
+  override readonly kind = "input";
 }
 
 function envName(key: string): string {

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { PARAMS_FILE_ENV, type Params } from "./notebook-params";
 import { projectRoot } from "../base/project-paths";
+import { BenchError } from "../base/errors";
 
 export interface ExecuteNotebookOptions {
   /** Path of the `.ipynb` to run. */
@@ -29,8 +30,9 @@ export interface ExecutedNotebook {
 }
 
 /** A notebook cell failed (or Jupyter could not run): the message carries the failing cell's error. */
-export class NotebookExecutionError extends Error {
+export class NotebookExecutionError extends BenchError {
   override name = "NotebookExecutionError";
+  override readonly kind = "runtime";
   constructor(
     message: string,
     readonly notebook: string,

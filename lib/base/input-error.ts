@@ -4,6 +4,7 @@
  */
 
 import { closestName } from "./suggestion";
+import { BenchError } from "./errors";
 
 export interface InputProblem {
   /** File the value came from (or a description such as "experiment object"). */
@@ -49,8 +50,9 @@ export function formatProblem(p: InputProblem): string {
 }
 
 /** Thrown when an input file or object is invalid; `problems` lists every problem found. */
-export class InputError extends Error {
+export class InputError extends BenchError {
   override name = "InputError";
+  override readonly kind = "input";
   readonly problems: readonly InputProblem[];
   constructor(summary: string, problems: readonly InputProblem[]) {
     const shown = problems.slice(0, 50).map((p) => `  - ${formatProblem(p)}`);

@@ -1,15 +1,12 @@
 /**
  * What `analyze` and `report` share: their inputs (the latest run under results/ by default), the grouping and
- * comparison options, and how bad input becomes exit code 2 with the file, line, column and value named.
+ * comparison options. Bad input (a missing path, a bad cell) throws the library's error, whose kind (`results`) gives
+ * exit code 2 in lib/cli/main.ts; its message names the file, line, column and value.
  */
 import { InvalidArgumentError, type Command } from "commander";
 import { relative } from "node:path";
 import { analyzeResults, latestRunInput, type Analysis, type AnalysisOptions } from "../analysis/analyze-results";
-import { CsvFormatError } from "../records/csv-reader";
-import { RecordParseError } from "../records/request-record";
 import { DEFAULT_GROUP_DIMENSIONS, GROUP_DIMENSIONS, type GroupDimension } from "../analysis/request-groups";
-import { ResultsInputError } from "../analysis/results-loader";
-import { CliError, EXIT } from "./cli-error";
 
 export interface AnalysisCliOptions {
   groupBy?: GroupDimension[];
@@ -66,32 +63,23 @@ export function addAnalysisOptions(command: Command): Command {
     .option("--no-color", "no colours (also when NO_COLOR is set or stdout is not a terminal)");
 }
 
-function isBadInput(error: unknown): boolean {
-  return error instanceof RecordParseError || error instanceof CsvFormatError || error instanceof ResultsInputError;
-}
-
-/** The inputs given, or the latest run; then the analysis. Bad input throws a CliError with exit code 2. */
+/** The inputs given, or the latest run; then the analysis. Unreadable results throw an error of kind `results`. */
 export async function analyzeFromCli(
   inputs: readonly string[],
   options: AnalysisCliOptions,
   extra: Pick<AnalysisOptions, "distribution"> = {},
   log: (line: string) => void = () => undefined,
 ): Promise<Analysis> {
-  try {
-    const chosen = inputs.length > 0 ? [...inputs] : [await latestRunInput(options.resultsDir)];
-    if (inputs.length === 0) log(`No input given: analysing the latest run, ${relative(process.cwd(), chosen[0]!) || chosen[0]}`);
-    return await analyzeResults(chosen, {
-      ...(options.groupBy ? { dimensions: options.groupBy } : {}),
-      includeWarmup: options.includeWarmup ?? false,
-      ...(options.minSamples !== undefined ? { minSamples: options.minSamples } : {}),
-      ...(options.seed !== undefined ? { seed: options.seed } : {}),
-      ...(options.permutations !== undefined ? { permutations: options.permutations } : {}),
-      ...extra,
-    });
-  } catch (error) {
-    if (isBadInput(error)) throw new CliError((error as Error).message, EXIT.usage);
-    throw error;
-  }
+  const chosen = inputs.length > 0 ? [...inputs] : [await latestRunInput(options.resultsDir)];
+  if (inputs.length === 0) log(`No input given: analysing the latest run, ${relative(process.cwd(), chosen[0]!) || chosen[0]}`);
+  return analyzeResults(chosen, {
+    ...(options.groupBy ? { dimensions: options.groupBy } : {}),
+    includeWarmup: options.includeWarmup ?? false,
+    ...(options.minSamples !== undefined ? { minSamples: options.minSamples } : {}),
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.permutations !== undefined ? { permutations: options.permutations } : {}),
+    ...extra,
+  });
 }
 
 /** A path as the user would type it: relative to the working directory when inside it. */

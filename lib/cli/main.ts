@@ -1,22 +1,16 @@
 #!/usr/bin/env node
 import { CommanderError } from "commander";
-import { InputError } from "../base/input-error";
-import { CliError, EXIT } from "./cli-error";
+import { EXIT, exitCodeOf } from "./cli-error";
 import { buildProgram } from "./program";
 
-/** First line: `bedrock-bench: <reason>`; an input error's problem list follows on the next lines. */
+/**
+ * First line: `bedrock-bench: <reason>`; an input error's problem list follows on the next lines. The exit code comes
+ * from the error's kind (`exitCodeOf`, the one table in lib/cli/cli-error.ts).
+ */
 function report(err: unknown): number {
-  if (err instanceof CliError) {
-    process.stderr.write(`bedrock-bench: ${err.message}\n`);
-    return err.exitCode;
-  }
-  if (err instanceof InputError) {
-    process.stderr.write(`bedrock-bench: ${err.message}\n`);
-    return EXIT.usage;
-  }
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`bedrock-bench: ${message}\n`);
-  return EXIT.failure;
+  return exitCodeOf(err);
 }
 
 async function main(argv: string[]): Promise<number> {

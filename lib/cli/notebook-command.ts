@@ -34,7 +34,7 @@ export function resolveNotebook(arg: string, root: string = projectRoot()): stri
   const candidates = [resolve(arg), join(root, "notebooks", arg), join(root, "notebooks", `${arg}.ipynb`)];
   const found = candidates.find((c) => c.endsWith(".ipynb") && existsSync(c));
   if (found) return found;
-  throw new CliError(`no notebook '${arg}': give a path, or the name of one in ${join(root, "notebooks")}`, EXIT.usage);
+  throw new CliError(`no notebook '${arg}': give a path, or the name of one in ${join(root, "notebooks")}`, "input");
 }
 
 function readParams(file: string): Params {
@@ -42,10 +42,10 @@ function readParams(file: string): Params {
   try {
     parsed = JSON.parse(readFileSync(file, "utf8"));
   } catch (err) {
-    throw new CliError(`${file}: cannot read parameters (${(err as Error).message})`, EXIT.usage);
+    throw new CliError(`${file}: cannot read parameters (${(err as Error).message})`, "input");
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new CliError(`${file}: expected a JSON object of parameters`, EXIT.usage);
+    throw new CliError(`${file}: expected a JSON object of parameters`, "input");
   }
   return parsed as Params;
 }
@@ -57,7 +57,7 @@ export async function notebookCommand(arg: string, o: NotebookOptions, streams: 
   let timeout: number | undefined;
   if (o.timeout !== undefined) {
     timeout = Number(o.timeout);
-    if (!Number.isInteger(timeout) || timeout < 1) throw new CliError(`--timeout: '${o.timeout}' is not a whole number of seconds ≥ 1`, EXIT.usage);
+    if (!Number.isInteger(timeout) || timeout < 1) throw new CliError(`--timeout: '${o.timeout}' is not a whole number of seconds ≥ 1`, "input");
   }
   const outputDir = resolve(o.out ?? join(projectRoot(), "results-analysis"));
   streams.stderr.write(`running ${basename(notebook)} …\n`);

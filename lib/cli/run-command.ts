@@ -8,13 +8,14 @@
 
 import { relative } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
-import { BudgetExceededError, unpricedNote } from "../inputs/cost";
+import { unpricedNote } from "../inputs/cost";
 import { HTTP_HANDLERS, ORDERS, TARGETS, readExperimentFile } from "../inputs/experiment";
 import { formatUsd } from "../base/number-format";
-import { ResultsStoreError, readManifest } from "../engine/results-writer";
+import { readManifest } from "../engine/results-writer";
 import { type RunOutcome, runExperiment } from "../engine/runner";
 import { estimateRun, type RunEstimate } from "../engine/run-plan";
-import { CliError, EXIT } from "./cli-error";
+import { BenchError } from "../base/errors";
+import { CliError, EXIT, EXIT_CODE_OF_KIND } from "./cli-error";
 import { type CliStreams, colors, printJson, processStreams, useColor } from "./output";
 import { barOutput, lineOutput, type ProgressOutput } from "./progress-output";
 
@@ -59,7 +60,7 @@ export function overridesFromFlags(o: RunCommandOptions, configArrivals: unknown
     arrivals = { ratePerSec: o.rate, distribution: o.poisson ? "poisson" : "constant" };
   } else if (o.poisson) {
     if (configArrivals === null || typeof configArrivals !== "object") {
-      throw new CliError("--poisson needs an arrival rate: give --rate <per second> (or arrivals in the --config file)", EXIT.usage);
+      throw new CliError("--poisson needs an arrival rate: give --rate <per second> (or arrivals in the --config file)", "input");
     }
     arrivals = { ...(configArrivals as Record<string, unknown>), distribution: "poisson" };
   }
@@ -129,15 +130,15 @@ export async function runCommand(datasetArg: string | undefined, o: RunCommandOp
   const c = colors(useColor(streams.stderr, streams.env, o.color === false));
   let dataset = datasetArg;
   if (dataset === undefined) {
-    if (o.resume === undefined) throw new CliError("missing the dataset: bedrock-bench run <dataset.jsonl> (or --resume <run folder>)", EXIT.usage);
+    if (o.resume === undefined) throw new CliError("missing the dataset: bedrock-bench run <dataset.jsonl> (or --resume <run folder>)", "input");
     let manifest: { dataset?: { path?: unknown } };
     try {
       manifest = readManifest(o.resume) as typeof manifest;
     } catch (err) {
-      if (err instanceof ResultsStoreError) throw new CliError(`--resume ${o.resume}: ${err.message}`, EXIT.usage);
+      if (err instanceof BenchError) throw new CliError(`--resume ${o.resume}: ${err.message}`, err.kind, { cause: err });
       throw err;
     }
-    if (typeof manifest.dataset?.path !== "string") throw new CliError(`${o.resume}/run.json names no dataset: give it as the first argument`, EXIT.usage);
+    if (typeof manifest.dataset?.path !== "string") throw new CliError(`${o.resume}/run.json names no dataset: give it as the first argument`, "input");
     dataset = manifest.dataset.path;
   }
   let configArrivals: unknown = null;
@@ -156,7 +157,7 @@ export async function runCommand(datasetArg: string | undefined, o: RunCommandOp
     const estimate = await estimateRun(inputs);
     if (o.json) printJson({ estimate }, streams);
     else streams.stdout.write(estimateText(estimate));
-    return estimate.withinBudget ? EXIT.ok : EXIT.usage;
+    return estimate.withinBudget ? EXIT.ok : EXIT_CODE_OF_KIND.budget;
   }
 
   const controller = new AbortController();
@@ -189,7 +190,7 @@ export async function runCommand(datasetArg: string | undefined, o: RunCommandOp
       },
     });
   } catch (err) {
-    if (err instanceof BudgetExceededError) throw new CliError(`refused before sending anything: ${err.message}`, EXIT.usage);
+    if (err instanceof BenchError && err.kind === "budget") throw new CliError(`refused before sending anything: ${err.message}`, "budget", { cause: err });
     if (folder !== null) {
       streams.stderr.write(`the run failed; its records so far are in ${shown(folder)}; to continue: ${resumeHint(dataset, folder, o.pricing)}\n`);
     }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import type { Socket } from "node:net";
+import { BenchError } from "../base/errors";
 
 /**
  * One request/response on either transport, so the emulator's handlers do not care whether the client spoke
@@ -11,8 +12,9 @@ export type OutgoingHeaders = Record<string, string | number>;
 /** Largest request body accepted (InvokeModel's documented limit is 25,000,000 bytes). */
 export const MAX_BODY_BYTES = 25_000_000;
 
-export class BodyTooLargeError extends Error {
+export class BodyTooLargeError extends BenchError {
   override name = "BodyTooLargeError";
+  override readonly kind = "input";
 }
 
 export class Exchange {

@@ -13,6 +13,7 @@
 
 import type { ConverseStreamCommandInput, ConverseStreamCommandOutput } from "@aws-sdk/client-bedrock-runtime";
 import type { Clock } from "../base/clock";
+import { BenchError } from "../base/errors";
 import type { FaultSide, RequestStatus } from "../records/request-record";
 
 /** Sends one ConverseStream request (the SDK client in production; anything with the same shape in tests). */
@@ -91,8 +92,9 @@ export type RequestMeasurement =
   | (OutcomeFields & { readonly status: Exclude<RequestStatus, "success">; readonly failure: Failure });
 
 /** The response ended without its `metadata` event (no usage, no served configuration): not a complete answer. */
-export class IncompleteStreamError extends Error {
+export class IncompleteStreamError extends BenchError {
   override name = "IncompleteStreamError";
+  override readonly kind = "runtime";
 }
 
 type StopCause = "aborted" | "first-byte-timeout" | "total-timeout";

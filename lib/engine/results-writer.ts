@@ -13,6 +13,7 @@ import { basename, join, resolve } from "node:path";
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { csvLine } from "../records/csv-line";
+import { BenchError } from "../base/errors";
 import { RECORD_COLUMN_NAMES, type RequestRecord, recordFromCells, recordToCells } from "../records/request-record";
 import { modelFileNames, runIdFor } from "./run-id";
 
@@ -106,8 +107,9 @@ export function answerFor(record: RequestRecord, responseText: string): AnswerEn
   };
 }
 
-export class ResultsStoreError extends Error {
+export class ResultsStoreError extends BenchError {
   override name = "ResultsStoreError";
+  override readonly kind = "results";
 }
 
 /** An answers file being appended to: `[` then one entry per line, `]` when closed. */

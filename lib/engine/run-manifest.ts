@@ -12,6 +12,7 @@ import type { RequestStatus } from "../records/request-record";
 import type { RunPlan } from "./run-plan";
 import type { StopReason } from "./run-progress";
 import { VERSION } from "../base/version";
+import { BenchError } from "../base/errors";
 
 export const MANIFEST_FORMAT = "bedrock-bench/run";
 export const MANIFEST_FORMAT_VERSION = 1;
@@ -148,8 +149,9 @@ export function newManifest(
   };
 }
 
-export class ManifestError extends Error {
+export class ManifestError extends BenchError {
   override name = "ManifestError";
+  override readonly kind = "results";
 }
 
 /** Checks a parsed `run.json` and returns it typed, with its experiment re-validated (and frozen) as this version reads it. */

@@ -4,6 +4,7 @@
  */
 
 import { formatUsd } from "../base/number-format";
+import { BenchError } from "../base/errors";
 import type { PriceTable } from "./pricing";
 import { priceFor } from "./pricing";
 import type { Scenario } from "./scenarios";
@@ -145,8 +146,9 @@ export function estimateCost(table: PriceTable, requests: readonly Scenario[]): 
 }
 
 /** The run would exceed its budget cap (or its cost cannot be checked against the cap). Thrown before any request. */
-export class BudgetExceededError extends Error {
+export class BudgetExceededError extends BenchError {
   override name = "BudgetExceededError";
+  override readonly kind = "budget";
   constructor(
     message: string,
     readonly estimate: CostEstimate,

@@ -5,6 +5,7 @@
  * 15 s on the same machine, and the analysis has a 10 s budget for a million records.
  */
 import { createReadStream } from "node:fs";
+import { BenchError } from "../base/errors";
 
 /** The parts of PapaParse used here (its types package is not a dependency). */
 interface PapaParser {
@@ -38,8 +39,9 @@ interface Papa {
 const papa = require("papaparse") as Papa;
 
 /** A CSV file that cannot be read as the expected table; names the file and line. */
-export class CsvFormatError extends Error {
+export class CsvFormatError extends BenchError {
   override name = "CsvFormatError";
+  override readonly kind = "results";
   constructor(
     readonly file: string,
     readonly line: number,

@@ -4,6 +4,8 @@
  * Times are milliseconds from a monotonic clock, full precision; rounding happens only when rendering.
  */
 
+import { BenchError } from "../base/errors";
+
 export type RequestStatus = "success" | "error" | "aborted" | "timeout";
 export type FaultSide = "" | "before-stream" | "mid-stream" | "client";
 export type LoadModel = "closed" | "open";
@@ -162,8 +164,9 @@ export function recordToCells(record: RequestRecord): string[] {
   });
 }
 
-export class RecordParseError extends Error {
+export class RecordParseError extends BenchError {
   override name = "RecordParseError";
+  override readonly kind = "results";
 }
 
 /**

@@ -104,9 +104,13 @@ export function sampleWarning(comparison: Comparison): string | null {
     : null;
 }
 
-/** A comparison with its words: each metric's verdict as `text`, the combined `verdict` and the `warning` (for JSON output). */
+/**
+ * A comparison with its words (for JSON output): each metric's sentence as `text` and its outcome also under its
+ * earlier name `verdict` (scripts written against `analyze --json` before the split keep working), the combined
+ * `verdict` and the `warning`.
+ */
 export type WordedComparison = Omit<Comparison, "metrics"> & {
-  metrics: (MetricComparison & { text: string })[];
+  metrics: (MetricComparison & { text: string; verdict: MetricComparison["outcome"] })[];
   verdict: string;
   warning: string | null;
 };
@@ -114,7 +118,7 @@ export type WordedComparison = Omit<Comparison, "metrics"> & {
 export function withVerdicts(comparison: Comparison): WordedComparison {
   return {
     ...comparison,
-    metrics: comparison.metrics.map((m) => ({ ...m, text: metricVerdict(comparison, m) })),
+    metrics: comparison.metrics.map((m) => ({ ...m, verdict: m.outcome, text: metricVerdict(comparison, m) })),
     verdict: verdictOf(comparison),
     warning: sampleWarning(comparison),
   };

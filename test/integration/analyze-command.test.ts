@@ -51,7 +51,7 @@ test("analyze --json prints one JSON document with every summary column at full 
   const doc = JSON.parse(r.stdout) as {
     summaryCsv: string | null;
     groups: { performance_config: string; source: string; TTFT_std: number; requests: number }[];
-    comparisons: { kind: string }[];
+    comparisons: { kind: string; verdict: string; metrics: { metric: string; outcome: string; verdict: string; text: string }[] }[];
     overview: { files: number };
     notes: string[];
   };
@@ -61,6 +61,14 @@ test("analyze --json prints one JSON document with every summary column at full 
   assert.equal(standard.TTFT_std, Math.sqrt(50000 / 3) / 1000);
   assert.equal(doc.groups.length, 6);
   assert.ok(doc.comparisons.some((c) => c.kind === "model"));
+  // Each metric: the outcome (also under its earlier name `verdict`) and its sentence, which the comparison's verdict joins.
+  for (const c of doc.comparisons) {
+    for (const m of c.metrics) {
+      assert.ok(["candidate-faster", "candidate-slower", "no-clear-difference", "too-few-samples"].includes(m.outcome), m.outcome);
+      assert.equal(m.verdict, m.outcome);
+      assert.ok(c.verdict.includes(m.text), `${c.verdict} / ${m.text}`);
+    }
+  }
   assert.ok(doc.notes.some((n) => n.startsWith("Imported from the AWS latency-benchmarking notebook")));
 });
 
