@@ -24,7 +24,17 @@ describe("scheduler", () => {
         );
       });
     });
-    assert.deepEqual(ran.map((r) => r.name), ["t5", "t1", "t3", "t4", "t2", "t6", "t0"], "by due time, ties by insertion");
+    // Within each class, due order with ties by insertion, whatever the machine's load.
+    const names = ran.map((r) => r.name);
+    const precise = names.filter((n) => Number(n.slice(1)) % 2 === 0);
+    const relaxed = names.filter((n) => Number(n.slice(1)) % 2 === 1);
+    assert.deepEqual(precise, ["t4", "t2", "t6", "t0"], "precise tasks by due time");
+    assert.deepEqual(relaxed, ["t5", "t1", "t3"], "relaxed tasks by due time, ties by insertion");
+    // Across classes, due order holds when the loop was on time (a busy loop lets a due precise task jump relaxed ones
+    // due earlier, by design: the next test pins that rule on a fake clock). The closest dues are 7 ms apart (5 → 12).
+    if (ran.every((r) => r.at - r.due < 7)) {
+      assert.deepEqual(names, ["t5", "t1", "t3", "t4", "t2", "t6", "t0"], "by due time, ties by insertion");
+    }
     for (const r of ran) {
       assert.ok(r.at >= r.due, `${r.name} ran ${r.due - r.at} ms early`);
       assert.ok(r.late >= 0);
