@@ -6,7 +6,12 @@
  * This is the hot path of a million-record analysis: each field has its own converter (no per-cell dispatch on the
  * column type), the error location string is built only when there is an error, and {@link RecordReader.readInto}
  * refills one record object instead of allocating fifty-field objects a million times.
+ *
+ * The one reading of `requests.csv`: the analysis streams files through `readCsvFile` and a {@link RecordReader};
+ * {@link readRequestsCsv} reads a run folder's file whole (a resumed run, tests), through the same parser and reader.
  */
+import { readFileSync } from "node:fs";
+import { readCsvText } from "./csv-reader";
 import { RECORD_COLUMNS, RecordParseError, type RequestRecord, type RequestStatus } from "./request-record";
 
 const STATUSES: ReadonlySet<string> = new Set<RequestStatus>(["success", "error", "aborted", "timeout"]);
@@ -218,4 +223,35 @@ export class RecordReader {
   read(cells: readonly string[], line: number): RequestRecord {
     return this.readInto(cells, line, blankRecord());
   }
+}
+
+/** `text` up to its last line break: what a process that died mid-write had completely written. */
+export function completeLines(text: string): string {
+  return text.endsWith("\n") ? text : text.slice(0, text.lastIndexOf("\n") + 1);
+}
+
+/**
+ * The records of a `requests.csv` held in memory (`file` names it in errors); no records when `text` is empty.
+ * `checkHeader` sees the header before any row is read, and may throw to refuse the file.
+ * @throws CsvFormatError or RecordParseError naming the file, line and column.
+ */
+export function parseRequestsCsv(text: string, file: string, checkHeader?: (header: readonly string[]) => void): RequestRecord[] {
+  if (text === "") return [];
+  const records: RequestRecord[] = [];
+  let reader: RecordReader;
+  readCsvText(text, file, {
+    header(cells) {
+      checkHeader?.(cells);
+      reader = new RecordReader(cells, file);
+    },
+    row(cells, line) {
+      records.push(reader.read(cells, line));
+    },
+  });
+  return records;
+}
+
+/** The records of a `requests.csv` file; a torn last line (the writer died mid-write) is left out. */
+export function readRequestsCsv(path: string): RequestRecord[] {
+  return parseRequestsCsv(completeLines(readFileSync(path, "utf8")), path);
 }
