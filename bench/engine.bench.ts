@@ -16,8 +16,9 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadDefaultProfiles, startEmulator } from "../lib/emulator";
 import type { RequestRecord } from "../lib/records/request-record";
-import { ResultsStore, readRequestsCsv } from "../lib/engine/results-writer";
-import type { RunManifest } from "../lib/engine/run-manifest";
+import { ResultsStore } from "../lib/engine/results-writer";
+import { readRequestsCsv } from "../lib/records/record-reader";
+import type { RunManifest } from "../lib/records/run-manifest";
 import { runExperiment } from "../lib/engine/runner";
 import { quantile } from "../lib/analysis/stats";
 

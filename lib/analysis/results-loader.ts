@@ -3,7 +3,7 @@
  * runs, single CSV files or glob patterns. Reads bedrock-bench `requests.csv` files (with the run's `run.json` when
  * present) and the AWS latency-benchmarking notebook's `invocations_*.csv` (detected by their header).
  */
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
 import { BenchError } from "../base/errors";
@@ -11,6 +11,7 @@ import { readCsvFile } from "../records/csv-reader";
 import { RecordReader, blankRecord, isRecordHeader } from "../records/record-reader";
 import { AWS_NOTEBOOK_NOTES, AWS_NOTEBOOK_SOURCE, AwsNotebookReader, BEDROCK_BENCH_SOURCE, isAwsNotebookHeader } from "../records/aws-notebook-import";
 import { RecordParseError, type RequestRecord } from "../records/request-record";
+import { readManifestContent } from "../records/run-manifest";
 import { DEFAULT_GROUP_DIMENSIONS, RequestGroupsBuilder, type GroupDimension, type GroupingOptions, type RequestGroup } from "./request-groups";
 
 /** A results input that cannot be used (missing path, pattern without matches, folder without results). */
@@ -173,22 +174,10 @@ function experimentNameOf(manifest: Record<string, unknown>): string | null {
 }
 
 /** A run folder's run.json: null when absent; unreadable ones are reported in `notes` rather than stopping the analysis. */
-async function readManifest(folder: string, notes: string[]): Promise<Record<string, unknown> | null> {
-  const path = join(folder, "run.json");
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch {
-    return null;
-  }
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-    notes.push(`${path}: expected a JSON object; its configuration is not shown.`);
-  } catch (error) {
-    notes.push(`${path}: not valid JSON (${(error as Error).message}); its configuration is not shown.`);
-  }
-  return null;
+function readManifest(folder: string, notes: string[]): Record<string, unknown> | null {
+  const { path, content, problem } = readManifestContent(folder);
+  if (problem !== null) notes.push(`${path}: ${problem}; its configuration is not shown.`);
+  return content;
 }
 
 /**
@@ -202,7 +191,7 @@ async function readResultFile(file: string, onRecord: (record: RequestRecord, so
   let awsReader: AwsNotebookReader | undefined;
   let count = 0;
   const notes: string[] = [];
-  const manifest = await readManifest(folder, notes);
+  const manifest = readManifest(folder, notes);
   // A resume re-sends aborted requests and appends their new records after the aborted rows. In a run with more than
   // one session, aborted rows (rare) are held back by sequence and a later record of the same sequence supersedes its
   // row; other files keep every row in file order.

@@ -11,7 +11,7 @@ import { type Command, InvalidArgumentError, Option } from "commander";
 import { unpricedNote } from "../inputs/cost";
 import { HTTP_HANDLERS, ORDERS, TARGETS, readExperimentFile } from "../inputs/experiment";
 import { formatUsd } from "../base/number-format";
-import { readManifest } from "../engine/results-writer";
+import { readRunManifest } from "../records/run-manifest";
 import { type RunOutcome, runExperiment } from "../engine/runner";
 import { estimateRun, type RunEstimate } from "../engine/run-plan";
 import { BenchError } from "../base/errors";
@@ -131,15 +131,12 @@ export async function runCommand(datasetArg: string | undefined, o: RunCommandOp
   let dataset = datasetArg;
   if (dataset === undefined) {
     if (o.resume === undefined) throw new CliError("missing the dataset: bedrock-bench run <dataset.jsonl> (or --resume <run folder>)", "input");
-    let manifest: { dataset?: { path?: unknown } };
     try {
-      manifest = readManifest(o.resume) as typeof manifest;
+      dataset = readRunManifest(o.resume).dataset.path;
     } catch (err) {
       if (err instanceof BenchError) throw new CliError(`--resume ${o.resume}: ${err.message}`, err.kind, { cause: err });
       throw err;
     }
-    if (typeof manifest.dataset?.path !== "string") throw new CliError(`${o.resume}/run.json names no dataset: give it as the first argument`, "input");
-    dataset = manifest.dataset.path;
   }
   let configArrivals: unknown = null;
   if (o.config !== undefined) {

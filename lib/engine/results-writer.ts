@@ -1,6 +1,6 @@
 /**
  * A run's folder on disk, `results/<YYYYMMDD_HHMMSS>[_name]/`, never overwritten:
- * - `requests.csv`: one row per request (columns of `lib/records.ts`), appended with a synchronous write as each
+ * - `requests.csv`: one row per request (columns of `lib/records/request-record.ts`), appended with a synchronous write as each
  *   request completes, so a crash of the process loses nothing that completed;
  * - `answers_<model>.json`: per model, a JSON array of what each call answered (call id, success, timings, tokens,
  *   response text, error), appended entry by entry and closed at the end of the run;
@@ -8,17 +8,17 @@
  * - `run.log`: a human-readable log.
  */
 
-import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync, writeSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { csvLine } from "../records/csv-line";
+import { completeLines, parseRequestsCsv } from "../records/record-reader";
+import { MANIFEST_FILE, ManifestError, readManifestJson, writeManifestJson } from "../records/run-manifest";
 import { BenchError } from "../base/errors";
-import { RECORD_COLUMN_NAMES, type RequestRecord, recordFromCells, recordToCells } from "../records/request-record";
+import { RECORD_COLUMN_NAMES, type RequestRecord, recordToCells } from "../records/request-record";
 import { modelFileNames, runIdFor } from "./run-id";
 
 export const REQUESTS_FILE = "requests.csv";
-export const MANIFEST_FILE = "run.json";
 export const LOG_FILE = "run.log";
 
 /** What one call answered, as written to `answers_<model>.json`. */
@@ -157,14 +157,6 @@ export function readAnswersFile(path: string): AnswerEntry[] {
   }
 }
 
-/** Reads the records of a `requests.csv` (header checked against `lib/records.ts`). */
-export function readRequestsCsv(path: string): RequestRecord[] {
-  const text = readFileSync(path, "utf8");
-  const complete = text.endsWith("\n") ? text : text.slice(0, text.lastIndexOf("\n") + 1);
-  const rows = parse(complete, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
-  return rows.map((row, i) => recordFromCells(row, `${path}:${i + 2}`));
-}
-
 /** The folder of one run, open for appending. Create with `createRunFolder`, reopen with `openRunFolder`. */
 export class ResultsStore {
   readonly runId: string;
@@ -218,23 +210,23 @@ export class ResultsStore {
     const requestsPath = join(dir, REQUESTS_FILE);
     if (!existsSync(join(dir, MANIFEST_FILE))) throw new ResultsStoreError(`${dir} is not a run folder (no ${MANIFEST_FILE})`);
     let repaired = "";
+    let records: RequestRecord[] = [];
     if (existsSync(requestsPath)) {
       const text = readFileSync(requestsPath, "utf8");
-      const header = (parse(text.split("\n", 1)[0] ?? "", {}) as string[][])[0] ?? [];
-      if (header.join(",") !== RECORD_COLUMN_NAMES.join(",")) {
-        throw new ResultsStoreError(
-          `${requestsPath} has different columns than this version of bedrock-bench writes; it cannot be resumed by this version`,
-        );
-      }
-      if (!text.endsWith("\n")) {
-        const keep = text.lastIndexOf("\n") + 1;
+      const complete = completeLines(text);
+      const otherColumns = (): ResultsStoreError =>
+        new ResultsStoreError(`${requestsPath} has different columns than this version of bedrock-bench writes; it cannot be resumed by this version`);
+      if (complete === "") throw otherColumns(); // not even a whole header line
+      records = parseRequestsCsv(complete, requestsPath, (header) => {
+        if (header.join(",") !== RECORD_COLUMN_NAMES.join(",")) throw otherColumns();
+      });
+      if (complete.length < text.length) {
         const fd = openSync(requestsPath, "r+");
-        ftruncateSync(fd, Buffer.byteLength(text.slice(0, keep)));
+        ftruncateSync(fd, Buffer.byteLength(complete));
         closeSync(fd);
-        repaired = `dropped a torn last line of ${REQUESTS_FILE} (${JSON.stringify(text.slice(keep, keep + 60))}…)`;
+        repaired = `dropped a torn last line of ${REQUESTS_FILE} (${JSON.stringify(text.slice(complete.length, complete.length + 60))}…)`;
       }
     }
-    const records = existsSync(requestsPath) ? readRequestsCsv(requestsPath) : [];
     const recorded = new Set(records.map((r) => r.sequence));
     const existing = new Map<string, AnswerEntry[]>();
     for (const file of readdirSync(dir)) {
@@ -269,12 +261,9 @@ export class ResultsStore {
     this.answersFile(record.modelId).append(answerFor(record, responseText));
   }
 
-  /** Writes `run.json` atomically (a temporary file renamed over it). */
+  /** Writes `run.json` atomically (runs write a typed manifest: `writeRunManifest` of lib/records/run-manifest.ts). */
   writeManifest(manifest: unknown): void {
-    const path = join(this.folder, MANIFEST_FILE);
-    const tmp = `${path}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(manifest, null, 2)}\n`);
-    renameSync(tmp, path);
+    writeManifestJson(this.folder, manifest);
   }
 
   /** Appends a line to `run.log`: `<ISO time> <level> <message>`. */
@@ -295,12 +284,11 @@ export class ResultsStore {
   }
 }
 
-/** Reads a run folder's `run.json`. */
+/** Reads a run folder's `run.json` as JSON, unchecked (`readRunManifest` of lib/records/run-manifest.ts checks it). */
 export function readManifest(folder: string): unknown {
-  const path = join(resolve(folder), MANIFEST_FILE);
   try {
-    return JSON.parse(readFileSync(path, "utf8"));
+    return readManifestJson(folder);
   } catch (err) {
-    throw new ResultsStoreError(`cannot read ${path}: ${(err as Error).message}`);
+    throw err instanceof ManifestError ? new ResultsStoreError(err.message, { cause: err }) : err;
   }
 }

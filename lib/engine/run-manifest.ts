@@ -1,83 +1,33 @@
 /**
- * `run.json`, the manifest of a run: what was asked (the resolved experiment, every field), on what (dataset path and
- * sha256, pricing), how (transport, emulator options), where and with what (host, versions), when (sessions, start,
- * end), and how it ended. It is rewritten atomically at start and end of each session, and is what `--resume` checks
- * a continuation against.
+ * Building `run.json` (its type, checks, reads and atomic write are lib/records/run-manifest.ts) from a running
+ * experiment: a new run's manifest, a resumed run's next session, the end of a session; and what a resume must not
+ * change (`resumeConflicts`).
  */
 
 import { cpus, hostname, release, totalmem } from "node:os";
+import { join } from "node:path";
+import type { Clock } from "../base/clock";
 import type { TransportDescription } from "./bedrock-clients";
 import { type Experiment, EXPERIMENT_FIELDS, parseExperiment, rawFromExperiment } from "../inputs/experiment";
-import type { RequestStatus } from "../records/request-record";
+import {
+  type EmulatorManifest,
+  MANIFEST_FILE,
+  MANIFEST_FORMAT,
+  MANIFEST_FORMAT_VERSION,
+  type RunManifest,
+  type RunSession,
+  type RunStatus,
+  type StopReason,
+  parseRunManifest,
+  readManifestJson,
+} from "../records/run-manifest";
 import type { RunPlan } from "./run-plan";
-import type { StopReason } from "./run-progress";
 import { VERSION } from "../base/version";
-import { BenchError } from "../base/errors";
 
-export const MANIFEST_FORMAT = "bedrock-bench/run";
-export const MANIFEST_FORMAT_VERSION = 1;
+export { ManifestError } from "../records/run-manifest";
 
-export type RunStatus = "running" | "completed" | "stopped" | "interrupted" | "failed";
-
-export interface RunSession {
-  readonly startedAt: string;
-  endedAt: string | null;
-  status: RunStatus;
-  /** Requests sent in this session. */
-  sent: number;
-  readonly pid: number;
-  /**
-   * Where the records' offsets (`scheduledOffsetMs`, `sendOffsetMs`) start: this process's monotonic clock
-   * (`performance.now()`) at offset 0, and the wall-clock time of offset 0 (the run's first start: a resumed session's
-   * offsets continue the first session's, gap included). Ground-truth logs on the same clock can be joined exactly.
-   */
-  readonly offsetOrigin: { readonly monotonicMs: number; readonly epochMs: number };
-}
-
-export interface EmulatorManifest {
-  /** true: started in-process by this run; false: an already running one at `endpoint`. */
-  readonly startedByRun: boolean;
-  readonly endpoint: string;
-  /** The options the emulator was started with (seed, timeScale, profiles, faults, …), as resolved. */
-  readonly options: Readonly<Record<string, unknown>>;
-}
-
-export interface RunManifest {
-  readonly format: typeof MANIFEST_FORMAT;
-  readonly formatVersion: typeof MANIFEST_FORMAT_VERSION;
-  readonly runId: string;
-  status: RunStatus;
-  stopReason: StopReason | null;
-  message: string;
-  /** The resolved experiment: every field, defaults filled in. */
-  readonly experiment: Experiment;
-  readonly dataset: { readonly path: string; readonly sha256: string; readonly scenarios: number };
-  readonly pricing: { readonly path: string; readonly sha256: string };
-  readonly schedule: {
-    readonly requests: number;
-    readonly warmupRequests: number;
-    readonly measuredRequests: number;
-    readonly seed: number;
-    readonly order: Experiment["order"];
-  };
-  readonly transport: TransportDescription;
-  readonly emulator: EmulatorManifest | null;
-  readonly versions: { readonly node: string; readonly awsSdkClientBedrockRuntime: string; readonly bedrockBench: string };
-  readonly host: {
-    readonly hostname: string;
-    readonly platform: string;
-    readonly release: string;
-    readonly arch: string;
-    readonly cpus: number;
-    readonly cpuModel: string;
-    readonly totalMemoryBytes: number;
-  };
-  readonly startedAt: string;
-  endedAt: string | null;
-  readonly sessions: RunSession[];
-  readonly estimate: { readonly totalUsd: number; readonly requests: number; readonly unpricedRequests: number; readonly method: string };
-  measured: { costUsd: number; byStatus: Record<RequestStatus, number>; recorded: number };
-}
+/** The manifest as the engine holds it: the experiment resolved. */
+export type ResolvedManifest = RunManifest<Experiment>;
 
 function sdkVersion(): string {
   try {
@@ -106,6 +56,20 @@ export function versions(): RunManifest["versions"] {
   return { node: process.version, awsSdkClientBedrockRuntime: sdkVersion(), bedrockBench: VERSION };
 }
 
+/**
+ * Where this session's offsets start (`RunSession.offsetOrigin`): now for a new run; for a resumed one, the first
+ * session's origin carried to this process's monotonic clock through the wall clock, so offsets continue.
+ */
+export function offsetOriginFor(previous: RunManifest<object> | null, clock: Clock, nowMs: number): RunSession["offsetOrigin"] {
+  const firstOrigin = previous?.sessions[0]?.offsetOrigin;
+  const runStartMs = firstOrigin ? nowMs - (clock.epochMsAt(nowMs) - firstOrigin.epochMs) : nowMs;
+  return { monotonicMs: runStartMs, epochMs: clock.epochMsAt(runStartMs) };
+}
+
+function runningSession(startedAt: Date, offsetOrigin: RunSession["offsetOrigin"]): RunSession {
+  return { startedAt: startedAt.toISOString(), endedAt: null, status: "running", sent: 0, pid: process.pid, offsetOrigin };
+}
+
 /** A new manifest for a run about to start. */
 export function newManifest(
   runId: string,
@@ -114,7 +78,7 @@ export function newManifest(
   emulator: EmulatorManifest | null,
   startedAt: Date,
   offsetOrigin: RunSession["offsetOrigin"],
-): RunManifest {
+): ResolvedManifest {
   return {
     format: MANIFEST_FORMAT,
     formatVersion: MANIFEST_FORMAT_VERSION,
@@ -138,7 +102,7 @@ export function newManifest(
     host: hostDescription(),
     startedAt: startedAt.toISOString(),
     endedAt: null,
-    sessions: [{ startedAt: startedAt.toISOString(), endedAt: null, status: "running", sent: 0, pid: process.pid, offsetOrigin }],
+    sessions: [runningSession(startedAt, offsetOrigin)],
     estimate: {
       totalUsd: plan.estimate.totalUsd,
       requests: plan.estimate.requests,
@@ -149,22 +113,57 @@ export function newManifest(
   };
 }
 
-export class ManifestError extends BenchError {
-  override name = "ManifestError";
-  override readonly kind = "results";
+/** The manifest of a resumed run's next session: the stored one running again, with `experiment` as now resolved. */
+export function resumedManifest(
+  previous: ResolvedManifest,
+  experiment: Experiment,
+  startedAt: Date,
+  offsetOrigin: RunSession["offsetOrigin"],
+): ResolvedManifest {
+  return {
+    ...previous,
+    status: "running",
+    stopReason: null,
+    message: "",
+    endedAt: null,
+    experiment,
+    sessions: [...previous.sessions, runningSession(startedAt, offsetOrigin)],
+  };
+}
+
+/** The session in progress: the last one. */
+export function currentSession(manifest: RunManifest<object>): RunSession {
+  return manifest.sessions[manifest.sessions.length - 1]!;
+}
+
+/** Records how the current session (and so the run, for now) ended. */
+export function endSession(
+  manifest: RunManifest<object>,
+  end: { status: Exclude<RunStatus, "running">; stopReason: StopReason | null; message: string; endedAt: Date; measured: RunManifest["measured"] },
+): void {
+  const session = currentSession(manifest);
+  session.endedAt = end.endedAt.toISOString();
+  session.status = end.status;
+  manifest.status = end.status;
+  manifest.stopReason = end.stopReason;
+  manifest.message = end.message;
+  manifest.endedAt = end.endedAt.toISOString();
+  manifest.measured = end.measured;
 }
 
 /** Checks a parsed `run.json` and returns it typed, with its experiment re-validated (and frozen) as this version reads it. */
-export function parseManifest(value: unknown, path: string): RunManifest {
-  if (value === null || typeof value !== "object" || (value as { format?: unknown }).format !== MANIFEST_FORMAT) {
-    throw new ManifestError(`${path} is not a bedrock-bench run manifest (no "format": "${MANIFEST_FORMAT}")`);
-  }
-  const m = value as RunManifest;
-  if (m.formatVersion !== MANIFEST_FORMAT_VERSION) {
-    throw new ManifestError(`${path} has manifest format version ${String(m.formatVersion)}; this version of bedrock-bench reads ${MANIFEST_FORMAT_VERSION}`);
-  }
-  const experiment = parseExperiment(rawFromExperiment(Object.freeze({ ...m.experiment })), `${path} (experiment)`);
-  return { ...m, experiment, sessions: [...m.sessions] };
+export function parseManifest(value: unknown, path: string): ResolvedManifest {
+  const manifest = parseRunManifest(value, path);
+  const experiment = parseExperiment(rawFromExperiment(Object.freeze({ ...manifest.experiment })), `${path} (experiment)`);
+  return { ...manifest, experiment };
+}
+
+/**
+ * A run folder's `run.json` with its experiment resolved, for continuing the run.
+ * @throws ManifestError (unreadable, not a manifest) or an InputError (an experiment this version refuses).
+ */
+export function readResolvedManifest(folder: string): ResolvedManifest {
+  return parseManifest(readManifestJson(folder), join(folder, MANIFEST_FILE));
 }
 
 /** Fields of the experiment that may change when a run is resumed (they do not change what is sent or measured). */
@@ -174,7 +173,7 @@ export const RESUMABLE_CHANGES: readonly (keyof Experiment)[] = Object.freeze(["
  * Why a plan cannot continue a run, one line per difference ("" list when it can): another dataset (by content),
  * or an experiment field that differs (except those in `RESUMABLE_CHANGES`).
  */
-export function resumeConflicts(manifest: RunManifest, plan: RunPlan): string[] {
+export function resumeConflicts(manifest: ResolvedManifest, plan: RunPlan): string[] {
   const conflicts: string[] = [];
   if (manifest.dataset.sha256 !== plan.dataset.sha256) {
     conflicts.push(

@@ -4,6 +4,7 @@
  * `lib/notebook/progress-view.ts` renders.
  */
 import { type RequestRecord, type RequestStatus, isThrottle } from "../records/request-record";
+import type { StopReason } from "../records/run-manifest";
 
 /** What a progress display shows: counts so far in a run. */
 export interface ProgressSnapshot {
@@ -25,8 +26,7 @@ export interface ProgressSnapshot {
   note?: string;
 }
 
-/** Why a run stopped before its schedule was done. */
-export type StopReason = "aborted" | "duration" | "budget";
+export type { StopReason } from "../records/run-manifest";
 
 export interface ProgressCounts {
   /** Requests recorded, including those a resumed run had already recorded. */

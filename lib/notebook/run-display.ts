@@ -12,8 +12,8 @@ import { formatUsd } from "../base/number-format";
 import { type ProgressView, notebookProgress } from "./progress-view";
 import type { RunEstimate } from "../engine/run-plan";
 import { progressSnapshot } from "../engine/run-progress";
-import { type AnswerEntry, MANIFEST_FILE, readAnswersFile, readManifest } from "../engine/results-writer";
-import { parseManifest } from "../engine/run-manifest";
+import { type AnswerEntry, readAnswersFile } from "../engine/results-writer";
+import { readResolvedManifest } from "../engine/run-manifest";
 import { rawFromExperiment } from "../inputs/experiment";
 import type { ScenarioSet } from "../inputs/scenarios";
 import { type RunOptions, type RunOutcome, runExperiment } from "../engine/runner";
@@ -160,7 +160,7 @@ export function lastNotebookRun(): { runId: string; folder: string } {
  * plan shown before resuming is the run's own and only its missing requests are sent.
  */
 export function resumeInputs(folder: string): { dataset: string; experiment: Record<string, unknown>; pricing?: string; resume: string } {
-  const manifest = parseManifest(readManifest(folder), join(folder, MANIFEST_FILE));
+  const manifest = readResolvedManifest(folder);
   return {
     dataset: manifest.dataset.path,
     experiment: rawFromExperiment(manifest.experiment),

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { DEMO_DATASET, DEMO_EXPERIMENT, DEMO_NOTEBOOKS } from "../../lib/app/demo";
-import { readRequestsCsv } from "../../lib/engine/results-writer";
+import { readRequestsCsv } from "../../lib/records/record-reader";
 import { estimateRun } from "../../lib/engine/run-plan";
 import { runCli } from "../helpers/cli";
 import { withTempDir } from "../helpers/temp-dir";

@@ -5,7 +5,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { overridesFromFlags, resumeHint } from "../../lib/cli/run-command";
 import { CliError } from "../../lib/cli/cli-error";
-import { readRequestsCsv } from "../../lib/engine/results-writer";
+import { readRequestsCsv } from "../../lib/records/record-reader";
 import { runCli, startCli } from "../helpers/cli";
 import { withTempDir, writeJsonl } from "../helpers/temp-dir";
 

@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { Display } from "../../lib/notebook/display";
 import { ProgressView } from "../../lib/notebook/progress-view";
-import { readRequestsCsv } from "../../lib/engine/results-writer";
+import { readRequestsCsv } from "../../lib/records/record-reader";
 import { loadResults } from "../../lib/analysis/results-loader";
 import { answerRows, estimateConfigurationRows, estimateRows, excerpt, lastNotebookRun, outcomeRows, resumeInputs, runInNotebook, scenarioRows } from "../../lib/notebook/run-display";
 import { estimateRun } from "../../lib/engine/run-plan";

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { BudgetExceededError } from "../../lib/inputs/cost";
 import { DatasetError, ExperimentConfigError } from "../../lib/base/input-error";
 import type { RequestRecord } from "../../lib/records/request-record";
-import { readRequestsCsv } from "../../lib/engine/results-writer";
+import { readRequestsCsv } from "../../lib/records/record-reader";
 import { ResumeError, runExperiment, type RunOptions } from "../../lib/engine/runner";
 import { estimateRun, planRun } from "../../lib/engine/run-plan";
 import { progressSnapshot, type RunEvent } from "../../lib/engine/run-progress";
