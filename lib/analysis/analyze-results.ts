@@ -81,7 +81,7 @@ export interface Analysis {
   results: ResultSet;
   settings: AnalysisSettings;
   overview: AnalysisOverview;
-  /** One row per group (see lib/summary.ts for every column). */
+  /** One row per group (see lib/analysis/summary.ts for every column). */
   summary: SummaryRow[];
   comparisons: Comparison[];
   fallbacks: FallbackRate[];

@@ -21,9 +21,9 @@ export function summaryColumnsMarkdown(): string {
   return lines.join("\n");
 }
 
-export const COLUMNS_BEGIN = "<!-- columns:begin (generated from lib/records.ts by `npm run docs`) -->";
+export const COLUMNS_BEGIN = "<!-- columns:begin (generated from lib/records/request-record.ts by `npm run docs`) -->";
 export const COLUMNS_END = "<!-- columns:end -->";
-export const SUMMARY_COLUMNS_BEGIN = "<!-- summary-columns:begin (generated from lib/summary.ts by `npm run docs`) -->";
+export const SUMMARY_COLUMNS_BEGIN = "<!-- summary-columns:begin (generated from lib/analysis/summary.ts by `npm run docs`) -->";
 export const SUMMARY_COLUMNS_END = "<!-- summary-columns:end -->";
 
 function between(readme: string, begin: string, end: string, content: string): string {

@@ -70,7 +70,7 @@ export interface ClientPoolOptions {
 type HttpHandler = NodeHttp2Handler | NodeHttpHandler;
 
 /**
- * One client per region, created on first use, all on one handler and one send gate (`lib/send-gate.ts`): the gate
+ * One client per region, created on first use, all on one handler and one send gate (`lib/engine/send-gate.ts`): the gate
  * opens for the next request when the previous one reaches the HTTP handler. `destroy()` closes every connection.
  */
 export class ClientPool {

@@ -20,7 +20,7 @@ import type { FaultSide, RequestStatus } from "../records/request-record";
 export interface ConverseStreamTransport {
   send(request: ConverseStreamCommandInput, abortSignal: AbortSignal): Promise<ConverseStreamCommandOutput>;
   /**
-   * Optional: waits until the client may prepare another request (`lib/send-gate.ts`) and resolves with the release
+   * Optional: waits until the client may prepare another request (`lib/engine/send-gate.ts`) and resolves with the release
    * of that admission, or with null when `abortSignal` aborts first. The executor calls it before its start, so the
    * wait is recorded as client-side queueing (`admitWaitMs`), not latency, then sends with the same signal. The
    * transport releases when the request reaches its HTTP handler; the executor releases too once the call settled

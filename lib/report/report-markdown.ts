@@ -1,7 +1,7 @@
 /**
  * The Markdown report: the same sections and tables as the HTML report, for a pull request, a wiki or a terminal.
  * Charts are interactive and live in the HTML report; here each is named with its caption (and the HTML report's
- * file when it was written alongside). Every piece of user text is escaped (lib/markdown.ts).
+ * file when it was written alongside). Every piece of user text is escaped (lib/report/markdown.ts).
  */
 import type { AnalysisChart } from "./analysis-charts";
 import { markdownTable, markdownText } from "./markdown";

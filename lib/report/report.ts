@@ -1,6 +1,6 @@
 /**
  * A report as a document: sections of paragraphs, notes, tables and charts, built once from an analysis and rendered
- * as HTML (lib/report-html.ts, self-contained and offline) or Markdown (lib/report-markdown.ts). All text here is
+ * as HTML (lib/report/report-html.ts, self-contained and offline) or Markdown (lib/report/report-markdown.ts). All text here is
  * plain text: the renderers escape it for their format.
  */
 import type { Analysis } from "../analysis/analyze-results";
