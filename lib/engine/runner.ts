@@ -2,9 +2,10 @@
  * Running an experiment: the plan (`lib/engine/run-plan.ts`) sent under its load model, one record per request written as it
  * completes, progress reported as events, and the run folder's manifest kept up to date.
  *
- * Order of a run: validate every input and the budget (nothing is sent if anything is wrong) → start the emulator
- * (target `emulator` without an `endpoint`) → create (or reopen, for `resume`) the run folder → warm-ups (closed loop)
- * → the measured requests (closed or open loop) → close everything, whatever happened.
+ * Order of a run: validate every input (for `resume`: read the run, check the inputs against it and reopen its folder)
+ * and the budget (nothing is sent if anything is wrong) → start the emulator (target `emulator` without an
+ * `endpoint`) → create (or continue) the run folder → warm-ups (closed loop) → the measured requests (closed or open
+ * loop) → close everything, whatever happened.
  * The caller's `AbortSignal` stops scheduling and aborts the calls in flight, which are recorded as `aborted`;
  * a duration bound or the budget cap stops scheduling and lets the calls in flight finish.
  *
