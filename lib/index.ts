@@ -119,7 +119,6 @@ export { notebookProgress, ProgressView } from "./notebook/progress-view";
 export {
   runInNotebook,
   showEstimate,
-  resumeInputs,
   lastNotebookRun,
   scenarioRows,
   answerRows,
@@ -130,6 +129,7 @@ export {
 export { showAnalysis, type ShowAnalysisOptions } from "./notebook/analysis-display";
 export { notebookParameters, NotebookParamsError, PARAMS_FILE_ENV, PARAM_ENV_PREFIX } from "./app/notebook-params";
 export { runDemo, type DemoOptions, type DemoResult } from "./app/demo";
+export { resumeInputs, type ResumeInputs } from "./app/resume";
 
 // The Bedrock Runtime emulator
 export {

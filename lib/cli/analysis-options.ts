@@ -4,7 +4,7 @@
  * exit code 2 in lib/cli/main.ts; its message names the file, line, column and value.
  */
 import { InvalidArgumentError, type Command } from "commander";
-import { relative } from "node:path";
+import { shownPath } from "../app/shown-path";
 import { analyzeResults, latestRunInput, type Analysis, type AnalysisOptions } from "../analysis/analyze-results";
 import { DEFAULT_GROUP_DIMENSIONS, GROUP_DIMENSIONS, type GroupDimension } from "../analysis/request-groups";
 
@@ -71,7 +71,7 @@ export async function analyzeFromCli(
   log: (line: string) => void = () => undefined,
 ): Promise<Analysis> {
   const chosen = inputs.length > 0 ? [...inputs] : [await latestRunInput(options.resultsDir)];
-  if (inputs.length === 0) log(`No input given: analysing the latest run, ${relative(process.cwd(), chosen[0]!) || chosen[0]}`);
+  if (inputs.length === 0) log(`No input given: analysing the latest run, ${shownPath(chosen[0]!)}`);
   return analyzeResults(chosen, {
     ...(options.groupBy ? { dimensions: options.groupBy } : {}),
     includeWarmup: options.includeWarmup ?? false,
@@ -80,10 +80,4 @@ export async function analyzeFromCli(
     ...(options.permutations !== undefined ? { permutations: options.permutations } : {}),
     ...extra,
   });
-}
-
-/** A path as the user would type it: relative to the working directory when inside it. */
-export function displayPath(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel !== "" && !rel.startsWith("..") ? rel : path;
 }

@@ -6,7 +6,8 @@ import { shortModelName } from "../analysis/request-groups";
 import type { ReportTable } from "../report/report-tables";
 import { COMPARED_METRIC_NAMES, metricVerdict, OUTCOME_LABELS, verdictOf, withVerdicts } from "../report/verdicts";
 import { writeSummaryCsv } from "../analysis/summary";
-import { addAnalysisOptions, analyzeFromCli, displayPath, type AnalysisCliOptions } from "./analysis-options";
+import { shownPath } from "../app/shown-path";
+import { addAnalysisOptions, analyzeFromCli, type AnalysisCliOptions } from "./analysis-options";
 import { colors, printJson, processStreams, useColor, type CliStreams, type Colors } from "./output";
 import { textTable } from "./text-table";
 
@@ -116,7 +117,7 @@ export function analysisText(analysis: Analysis, c: Colors, summaryCsv: string |
     lines.push("", c.bold("Notes"));
     for (const n of notes) lines.push(c.dim(`  - ${n}`));
   }
-  if (summaryCsv) lines.push("", `Summary CSV: ${displayPath(summaryCsv)}`);
+  if (summaryCsv) lines.push("", `Summary CSV: ${shownPath(summaryCsv)}`);
   return `${lines.join("\n")}\n`;
 }
 

@@ -1,6 +1,6 @@
-import { relative } from "node:path";
 import type { Command } from "commander";
 import { runDemo, type DemoResult } from "../app/demo";
+import { shownPath } from "../app/shown-path";
 import { colors, printJson, processStreams, useColor, type CliStreams } from "./output";
 
 interface DemoOptions {
@@ -30,11 +30,6 @@ Examples:
 Exit codes: 0 done; 2 bad input (the message names file, line and field); 1 a notebook failed (its failing cell is
 named, and its partial HTML kept as <name>_FAILED.html).`;
 
-function shown(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel !== "" && !rel.startsWith("..") ? rel : path;
-}
-
 /** Runs the command; returns the exit code. */
 export async function demoCommand(o: DemoOptions, streams: CliStreams = processStreams): Promise<number> {
   const c = colors(useColor(streams.stdout, streams.env, o.color === false));
@@ -62,11 +57,11 @@ export async function demoCommand(o: DemoOptions, streams: CliStreams = processS
     return 0;
   }
   const lines = [
-    `run:       ${shown(result.runFolder)}`,
-    ...result.notebooks.map((n) => `notebook:  ${shown(n.htmlPath)}`),
-    ...(result.summaryCsv ? [`summary:   ${shown(result.summaryCsv)}`] : []),
-    ...(result.markdownReport ? [`markdown:  ${shown(result.markdownReport)}`] : []),
-    `report:    ${shown(result.report)}`,
+    `run:       ${shownPath(result.runFolder)}`,
+    ...result.notebooks.map((n) => `notebook:  ${shownPath(n.htmlPath)}`),
+    ...(result.summaryCsv ? [`summary:   ${shownPath(result.summaryCsv)}`] : []),
+    ...(result.markdownReport ? [`markdown:  ${shownPath(result.markdownReport)}`] : []),
+    `report:    ${shownPath(result.report)}`,
     "",
     `Open the report: ${c.bold(result.report)}`,
   ];

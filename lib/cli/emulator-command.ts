@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import { waitForStopSignal } from "../app/interrupt";
 import { InputError, type InputProblem } from "../base/input-error";
 import { modelCatalogue, type CatalogueEntry } from "../emulator/catalogue";
 import { startEmulator } from "../emulator/emulator-server";
@@ -111,19 +112,6 @@ export async function runEmulatorCommand(opts: EmulatorCommandOptions, streams: 
   const signal = await stop;
   await emulator.close();
   streams.stderr.write(`bedrock-bench: emulator stopped (${signal}) after ${emulator.requestCount} request${emulator.requestCount === 1 ? "" : "s"}\n`);
-}
-
-/** Resolves on the first SIGINT or SIGTERM with its name. */
-export function waitForStopSignal(): Promise<string> {
-  return new Promise((resolveSignal) => {
-    const onSignal = (signal: NodeJS.Signals): void => {
-      process.removeListener("SIGINT", onSignal);
-      process.removeListener("SIGTERM", onSignal);
-      resolveSignal(signal);
-    };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
-  });
 }
 
 /** Flags → validated options; problems name the flags (`--time-scale`), not the option fields. */

@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
-import { basename, join, relative, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { executeNotebook } from "../app/notebook-runner";
 import type { Params } from "../app/notebook-params";
+import { shownPath } from "../app/shown-path";
 import { projectRoot } from "../base/project-paths";
 import { fileTimestamp } from "../base/output-file";
 import { CliError, EXIT } from "./cli-error";
@@ -70,7 +71,7 @@ export async function notebookCommand(arg: string, o: NotebookOptions, streams: 
     ...(o.verbose ? { onLog: (line: string) => streams.stderr.write(`${line}\n`) } : {}),
   });
   if (o.json) printJson({ notebook, html: result.htmlPath, durationMs: Math.round(result.durationMs) }, streams);
-  else streams.stdout.write(`${relative(process.cwd(), result.htmlPath).startsWith("..") ? result.htmlPath : relative(process.cwd(), result.htmlPath)}\n`);
+  else streams.stdout.write(`${shownPath(result.htmlPath)}\n`);
   return EXIT.ok;
 }
 

@@ -1,7 +1,8 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { resolve } from "node:path";
 import { parseReportFormats, writeReports, type ReportFormat } from "../report/report-files";
-import { addAnalysisOptions, analyzeFromCli, displayPath, type AnalysisCliOptions } from "./analysis-options";
+import { shownPath } from "../app/shown-path";
+import { addAnalysisOptions, analyzeFromCli, type AnalysisCliOptions } from "./analysis-options";
 import { printJson, processStreams, type CliStreams } from "./output";
 
 interface ReportOptions extends AnalysisCliOptions {
@@ -55,8 +56,8 @@ export function registerReportCommand(program: Command, streams: CliStreams = pr
         printJson({ inputs: analysis.inputs, files: analysis.results.runs.map((r) => r.file), ...paths }, streams);
         return;
       }
-      if (paths.html) streams.stdout.write(`HTML report: ${displayPath(paths.html)}\n`);
-      if (paths.markdown) streams.stdout.write(`Markdown report: ${displayPath(paths.markdown)}\n`);
-      if (paths.summaryCsv) streams.stdout.write(`Summary CSV: ${displayPath(paths.summaryCsv)}\n`);
+      if (paths.html) streams.stdout.write(`HTML report: ${shownPath(paths.html)}\n`);
+      if (paths.markdown) streams.stdout.write(`Markdown report: ${shownPath(paths.markdown)}\n`);
+      if (paths.summaryCsv) streams.stdout.write(`Summary CSV: ${shownPath(paths.summaryCsv)}\n`);
     });
 }

@@ -6,12 +6,13 @@
  * Exit codes: 0 done; 1 the run failed (or every request failed); 2 bad input, nothing sent; 130 interrupted.
  */
 
-import { relative } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { unpricedNote } from "../inputs/cost";
 import { HTTP_HANDLERS, ORDERS, TARGETS, readExperimentFile } from "../inputs/experiment";
 import { formatUsd } from "../base/number-format";
-import { readRunManifest } from "../records/run-manifest";
+import { abortOnSignals } from "../app/interrupt";
+import { resumeInputs } from "../app/resume";
+import { shownPath } from "../app/shown-path";
 import { type RunOutcome, runExperiment } from "../engine/runner";
 import { estimateRun, type RunEstimate } from "../engine/run-plan";
 import { BenchError } from "../base/errors";
@@ -83,15 +84,10 @@ export function overridesFromFlags(o: RunCommandOptions, configArrivals: unknown
   };
 }
 
-function shown(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel === "" || rel.startsWith("..") ? path : rel;
-}
-
 /** How to continue a run: the command to type. */
 export function resumeHint(dataset: string, folder: string, pricing?: string): string {
   const quote = (s: string) => (/^[\w./:@%+=,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-  return `bedrock-bench run ${quote(shown(dataset))} --resume ${quote(shown(folder))}${pricing ? ` --pricing ${quote(pricing)}` : ""}`;
+  return `bedrock-bench run ${quote(shownPath(dataset))} --resume ${quote(shownPath(folder))}${pricing ? ` --pricing ${quote(pricing)}` : ""}`;
 }
 
 function estimateText(e: RunEstimate): string {
@@ -121,7 +117,7 @@ function outcomeText(o: RunOutcome, c: ReturnType<typeof colors>): string {
     `cost: measured ${formatUsd(o.measuredCostUsd)}, estimated ${formatUsd(o.estimatedCostUsd)}` +
     (unpriced ? c.yellow(unpriced) : "") +
     `\n` +
-    `results: ${shown(o.folder)}\n`
+    `results: ${shownPath(o.folder)}\n`
   );
 }
 
@@ -132,7 +128,7 @@ export async function runCommand(datasetArg: string | undefined, o: RunCommandOp
   if (dataset === undefined) {
     if (o.resume === undefined) throw new CliError("missing the dataset: bedrock-bench run <dataset.jsonl> (or --resume <run folder>)", "input");
     try {
-      dataset = readRunManifest(o.resume).dataset.path;
+      dataset = resumeInputs(o.resume).dataset;
     } catch (err) {
       if (err instanceof BenchError) throw new CliError(`--resume ${o.resume}: ${err.message}`, err.kind, { cause: err });
       throw err;
@@ -158,18 +154,15 @@ export async function runCommand(datasetArg: string | undefined, o: RunCommandOp
   }
 
   const controller = new AbortController();
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    signals++;
-    if (signals > 1) {
-      streams.stderr.write(`\n${signal} again: exiting now (the records written so far are kept)\n`);
-      process.exit(EXIT.interrupted);
-    }
-    streams.stderr.write(`\n${signal}: stopping, aborting the requests in flight (${signal} again to exit at once)…\n`);
-    controller.abort(new Error(signal));
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const stopListening = abortOnSignals(controller, {
+    onSignal: (signal, count) => {
+      if (count > 1) {
+        streams.stderr.write(`\n${signal} again: exiting now (the records written so far are kept)\n`);
+        process.exit(EXIT.interrupted);
+      }
+      streams.stderr.write(`\n${signal}: stopping, aborting the requests in flight (${signal} again to exit at once)…\n`);
+    },
+  });
 
   const progress: ProgressOutput = streams.stderr.isTTY === true && streams.env["TERM"] !== "dumb"
     ? barOutput(streams.stderr, c)
@@ -189,13 +182,12 @@ export async function runCommand(datasetArg: string | undefined, o: RunCommandOp
   } catch (err) {
     if (err instanceof BenchError && err.kind === "budget") throw new CliError(`refused before sending anything: ${err.message}`, "budget", { cause: err });
     if (folder !== null) {
-      streams.stderr.write(`the run failed; its records so far are in ${shown(folder)}; to continue: ${resumeHint(dataset, folder, o.pricing)}\n`);
+      streams.stderr.write(`the run failed; its records so far are in ${shownPath(folder)}; to continue: ${resumeHint(dataset, folder, o.pricing)}\n`);
     }
     throw err;
   } finally {
     progress.stop();
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    stopListening();
   }
 
   const hint = outcome.resumable ? resumeHint(dataset, outcome.folder, o.pricing) : null;
@@ -206,7 +198,7 @@ export async function runCommand(datasetArg: string | undefined, o: RunCommandOp
   if (outcome.status === "interrupted") return EXIT.interrupted;
   const sent = outcome.counts.sentThisSession;
   if (sent > 0 && outcome.counts.byStatus.success === 0) {
-    streams.stderr.write(`bedrock-bench: every request failed (see ${shown(outcome.folder)}/run.log)\n`);
+    streams.stderr.write(`bedrock-bench: every request failed (see ${shownPath(outcome.folder)}/run.log)\n`);
     return EXIT.failure;
   }
   return EXIT.ok;

@@ -4,8 +4,8 @@
  * tests reach them; `runInNotebook` only wires them to tslab's display and to the kernel's interrupt.
  */
 
-import { existsSync, readdirSync } from "node:fs";
-import { join, relative } from "node:path";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { type Display, notebook } from "./display";
 import { unpricedNote } from "../inputs/cost";
 import { formatUsd } from "../base/number-format";
@@ -13,8 +13,8 @@ import { type ProgressView, notebookProgress } from "./progress-view";
 import type { RunEstimate } from "../engine/run-plan";
 import { progressSnapshot } from "../engine/run-progress";
 import { type AnswerEntry, readAnswersFile } from "../engine/results-writer";
-import { readResolvedManifest } from "../engine/run-manifest";
-import { rawFromExperiment } from "../inputs/experiment";
+import { abortOnSignals } from "../app/interrupt";
+import { shownPath } from "../app/shown-path";
 import type { ScenarioSet } from "../inputs/scenarios";
 import { type RunOptions, type RunOutcome, runExperiment } from "../engine/runner";
 
@@ -112,12 +112,6 @@ export function showEstimate(display: Display, e: RunEstimate): void {
   display.table(estimateConfigurationRows(e), { caption: "Estimated cost per configuration" });
 }
 
-/** A path as the user would type it from `from` (relative when inside it). */
-function shownPath(path: string, from: string): string {
-  const rel = relative(from, path);
-  return rel !== "" && !rel.startsWith("..") ? rel : path;
-}
-
 /** How to complete a run that stopped early, as code for a notebook cell (or notebook 01's `resume` parameter). */
 export function resumeCode(folder: string): string {
   return `await runInNotebook(resumeInputs(${JSON.stringify(folder)}));`;
@@ -155,20 +149,6 @@ export function lastNotebookRun(): { runId: string; folder: string } {
   return lastRun;
 }
 
-/**
- * The inputs that complete a run folder: its own dataset, experiment and pricing (from `run.json`) and `resume`, so the
- * plan shown before resuming is the run's own and only its missing requests are sent.
- */
-export function resumeInputs(folder: string): { dataset: string; experiment: Record<string, unknown>; pricing?: string; resume: string } {
-  const manifest = readResolvedManifest(folder);
-  return {
-    dataset: manifest.dataset.path,
-    experiment: rawFromExperiment(manifest.experiment),
-    ...(existsSync(manifest.pricing.path) ? { pricing: manifest.pricing.path } : {}),
-    resume: folder,
-  };
-}
-
 export interface NotebookRunOptions extends RunOptions {
   /** Where the plan and outcome go. Default: the tslab display. */
   readonly display?: Display;
@@ -191,8 +171,9 @@ export async function runInNotebook(options: NotebookRunOptions): Promise<RunOut
   const display = given ?? notebook();
   const progress = givenProgress ?? notebookProgress();
   const controller = new AbortController();
-  const onInterrupt = (): void => controller.abort(new Error("interrupted from the notebook"));
-  if (abortOnInterrupt) process.on("SIGINT", onInterrupt);
+  const stopListening = abortOnInterrupt
+    ? abortOnSignals(controller, { signals: ["SIGINT"], reason: () => new Error("interrupted from the notebook") })
+    : () => {};
   const forward = (): void => controller.abort(runOptions.signal?.reason);
   if (runOptions.signal?.aborted) forward();
   else runOptions.signal?.addEventListener("abort", forward, { once: true });
@@ -205,7 +186,7 @@ export async function runInNotebook(options: NotebookRunOptions): Promise<RunOut
       onProgress: (event) => {
         if (event.type === "run-started") {
           lastRun = { runId: event.runId, folder: event.folder };
-          shownFolder = shownPath(event.folder, process.cwd());
+          shownFolder = shownPath(event.folder);
         }
         const snapshot = progressSnapshot(event);
         if (shownFolder !== undefined) {
@@ -221,7 +202,7 @@ export async function runInNotebook(options: NotebookRunOptions): Promise<RunOut
     display.table(outcomeRows(outcome), { caption: "Run" });
     return outcome;
   } finally {
-    if (abortOnInterrupt) process.off("SIGINT", onInterrupt);
+    stopListening();
     runOptions.signal?.removeEventListener("abort", forward);
   }
 }

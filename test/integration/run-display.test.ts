@@ -8,10 +8,11 @@ import { Display } from "../../lib/notebook/display";
 import { ProgressView } from "../../lib/notebook/progress-view";
 import { readRequestsCsv } from "../../lib/records/record-reader";
 import { loadResults } from "../../lib/analysis/results-loader";
-import { answerRows, estimateConfigurationRows, estimateRows, excerpt, lastNotebookRun, outcomeRows, resumeInputs, runInNotebook, scenarioRows } from "../../lib/notebook/run-display";
+import { answerRows, estimateConfigurationRows, estimateRows, excerpt, lastNotebookRun, outcomeRows, runInNotebook, scenarioRows } from "../../lib/notebook/run-display";
 import { estimateRun } from "../../lib/engine/run-plan";
 import { DatasetError } from "../../lib/base/input-error";
 import { loadScenarios } from "../../lib/inputs/scenarios";
+import { resumeInputs } from "../../lib/app/resume";
 import { withTempDir, writeJsonl } from "../helpers/temp-dir";
 
 const FIXTURE = join(__dirname, "..", "fixtures", "notebook-run");
