@@ -6,7 +6,7 @@ import { realClock, type ClockReadings } from "../base/clock";
 import { FaultPlanner } from "./faults";
 import { GroundTruth } from "./ground-truth";
 import { Exchange } from "./http-exchange";
-import { ModelCatalog } from "./model-resolver";
+import { ModelResolver } from "./model-resolver";
 import { resolveEmulatorOptions, type EmulatorOptions, type ResolvedEmulatorOptions } from "./options";
 import { loadDefaultProfiles, loadProfiles, parseProfiles, type ProfilesDocument } from "./profiles";
 import { QuotaManager } from "./quotas";
@@ -49,7 +49,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const groundTruth = new GroundTruth({ limit: resolved.groundTruthLimit, file: resolved.groundTruthFile });
   const handler = new RequestHandler({
     clock,
-    catalog: new ModelCatalog(profiles),
+    models: new ModelResolver(profiles),
     profiles,
     quotas: new QuotaManager({ burstSeconds: profiles.quotaBurstSeconds, timeScale: resolved.timeScale, now }),
     cache: new PromptCache(resolved.timeScale, now),

@@ -40,7 +40,8 @@ const UNRESOLVABLE_ARN_RESOURCES = [
   "prompt-router",
 ];
 
-export class ModelCatalog {
+/** The models of a profiles document, by ID: resolves what a request names (for people, see `catalogue.ts`). */
+export class ModelResolver {
   private readonly byId = new Map<string, ModelProfile>();
 
   constructor(private readonly document: ProfilesDocument) {

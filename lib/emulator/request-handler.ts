@@ -8,7 +8,7 @@ import { checkGenerationRequest, drawGenerationSpanMs, planGeneration, type Chec
 import type { GenerationRequest } from "./generation-request";
 import { newGroundTruthEntry, type GroundTruth, type GroundTruthEntry, type RequestOutcome } from "./ground-truth";
 import { BodyTooLargeError, MAX_BODY_BYTES, type Exchange, type OutgoingHeaders } from "./http-exchange";
-import type { ModelCatalog, ResolvedModel } from "./model-resolver";
+import type { ModelResolver, ResolvedModel } from "./model-resolver";
 import type { NativeFormat } from "./native/native-format";
 import { ConverseStreamFormat, converseResponseBody } from "./operations/converse";
 import { parseConverseBody } from "./operations/converse-request";
@@ -27,7 +27,7 @@ import type { Scheduler } from "./write-timer";
  */
 export interface HandlerContext {
   clock: ClockReadings;
-  catalog: ModelCatalog;
+  models: ModelResolver;
   profiles: ProfilesDocument;
   quotas: QuotaManager;
   cache: PromptCache;
@@ -176,7 +176,7 @@ export class RequestHandler {
   }
 
   private resolve(entry: GroundTruthEntry, modelId: string, allowBareId: boolean): ResolvedModel {
-    const resolved = this.ctx.catalog.resolve(modelId, entry.region, { allowBareId });
+    const resolved = this.ctx.models.resolve(modelId, entry.region, { allowBareId });
     entry.modelId = resolved.profile.modelId;
     entry.geography = resolved.geography ?? null;
     return resolved;
