@@ -83,3 +83,42 @@ test("the public API lists its names: no `export *` in lib/index.ts", () => {
   assert.match(index, /export \{[^}]*\brunExperiment\b/);
   assert.match(index, /export \{[^}]*\banalyzeResults\b/);
 });
+
+/** Names lib/index.ts exports, read from its `export { … }` lists. */
+function publicNames(): Set<string> {
+  const index = readFileSync(join(LIB, "index.ts"), "utf8");
+  const names = new Set<string>();
+  for (const m of index.matchAll(/export (?:type )?\{([^}]*)\}/g)) {
+    for (const part of m[1]!.split(",")) {
+      const name = part.trim().replace(/^type\s+/, "").split(/\s+as\s+/).pop()!.trim();
+      if (name !== "") names.add(name);
+    }
+  }
+  return names;
+}
+
+/** Names imported from "bedrock-bench" in a text (README code blocks, notebook cells). */
+function importedNames(text: string): string[] {
+  const names: string[] = [];
+  for (const m of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*\\?"bedrock-bench\\?"/g)) {
+    for (const part of m[1]!.replace(/\\n/g, " ").split(",")) {
+      const name = part.trim().replace(/^type\s+/, "").split(/\s+as\s+/)[0]!.trim();
+      if (/^[A-Za-z_$][\w$]*$/.test(name)) names.push(name); // not the prose's "import { … }"
+    }
+  }
+  return names;
+}
+
+test("every name the README and the notebooks import from bedrock-bench is in the public API", () => {
+  const exported = publicNames();
+  assert.ok(exported.size > 50, `read ${exported.size} names from lib/index.ts`);
+  const sources = [join(ROOT, "README.md"), ...readdirSync(join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb")).map((f) => join(ROOT, "notebooks", f))];
+  let seen = 0;
+  for (const file of sources) {
+    const names = importedNames(readFileSync(file, "utf8"));
+    seen += names.length;
+    const missing = names.filter((n) => !exported.has(n));
+    assert.deepEqual(missing, [], `${file} imports names bedrock-bench does not export`);
+  }
+  assert.ok(seen >= 20, `found ${seen} imported names`);
+});
