@@ -118,7 +118,12 @@ export class Exchange {
   reset(): void {
     this.ended = true;
     const socket = this.req.socket as Socket;
-    if (typeof socket.resetAndDestroy === "function") socket.resetAndDestroy();
-    else socket.destroy();
+    // One turn of the event loop after the last write: a reset "after N tokens" comes after the bytes carrying them
+    // were handed to the kernel, and a client in this process (tests, the embedded emulator) reads them first, as one
+    // across a network would. Sent in the same turn, the RST could overtake them and the client see no byte at all.
+    setImmediate(() => {
+      if (typeof socket.resetAndDestroy === "function") socket.resetAndDestroy();
+      else socket.destroy();
+    });
   }
 }
