@@ -13,7 +13,7 @@
 
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { z } from "zod";
+import type * as Zod from "zod";
 import { BenchError } from "../base/errors";
 import { fieldPath } from "../base/input-error";
 import type { RequestStatus } from "./request-record";
@@ -123,60 +123,68 @@ export class ManifestError extends BenchError {
   override readonly kind = "results";
 }
 
-// The checks of RunManifest. Objects are loose: fields a later version adds are kept (and written back on resume).
-const count = z.number();
-const statusSchema = z.enum(RUN_STATUSES);
-const object = z.record(z.string(), z.unknown());
-const manifestSchema = z.looseObject({
-  runId: z.string(),
-  status: statusSchema,
-  stopReason: z.enum(STOP_REASONS).nullable(),
-  message: z.string(),
-  experiment: object,
-  dataset: z.looseObject({ path: z.string(), sha256: z.string(), scenarios: count }),
-  pricing: z.looseObject({ path: z.string(), sha256: z.string() }),
-  schedule: z.looseObject({ requests: count, warmupRequests: count, measuredRequests: count, seed: count, order: z.string() }),
-  transport: z.looseObject({
-    target: z.string(),
-    httpHandler: z.string(),
-    handler: z.string(),
-    maxSockets: count.nullable(),
-    maxAttempts: count,
-    retryMode: z.string(),
-    endpoint: z.string().nullable(),
-    credentials: z.string(),
-    regions: z.array(z.string()),
-  }),
-  emulator: z.looseObject({ startedByRun: z.boolean(), endpoint: z.string(), options: object }).nullable(),
-  versions: z.looseObject({ node: z.string(), awsSdkClientBedrockRuntime: z.string(), bedrockBench: z.string() }),
-  host: z.looseObject({
-    hostname: z.string(),
-    platform: z.string(),
-    release: z.string(),
-    arch: z.string(),
-    cpus: count,
-    cpuModel: z.string(),
-    totalMemoryBytes: count,
-  }),
-  startedAt: z.string(),
-  endedAt: z.string().nullable(),
-  sessions: z.array(
-    z.looseObject({
-      startedAt: z.string(),
-      endedAt: z.string().nullable(),
-      status: statusSchema,
-      sent: count,
-      pid: count,
-      offsetOrigin: z.looseObject({ monotonicMs: count, epochMs: count }),
+// The checks of RunManifest, built on first use: readers that only show a run.json (the analysis) never load zod.
+// Objects are loose: fields a later version adds are kept (and written back on resume).
+let schema: Zod.ZodType | undefined;
+function manifestSchema(): Zod.ZodType {
+  if (schema) return schema;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (see above)
+  const { z } = require("zod") as typeof Zod;
+  const count = z.number();
+  const statusSchema = z.enum(RUN_STATUSES);
+  const object = z.record(z.string(), z.unknown());
+  schema = z.looseObject({
+    runId: z.string(),
+    status: statusSchema,
+    stopReason: z.enum(STOP_REASONS).nullable(),
+    message: z.string(),
+    experiment: object,
+    dataset: z.looseObject({ path: z.string(), sha256: z.string(), scenarios: count }),
+    pricing: z.looseObject({ path: z.string(), sha256: z.string() }),
+    schedule: z.looseObject({ requests: count, warmupRequests: count, measuredRequests: count, seed: count, order: z.string() }),
+    transport: z.looseObject({
+      target: z.string(),
+      httpHandler: z.string(),
+      handler: z.string(),
+      maxSockets: count.nullable(),
+      maxAttempts: count,
+      retryMode: z.string(),
+      endpoint: z.string().nullable(),
+      credentials: z.string(),
+      regions: z.array(z.string()),
     }),
-  ),
-  estimate: z.looseObject({ totalUsd: count, requests: count, unpricedRequests: count, method: z.string() }),
-  measured: z.looseObject({
-    costUsd: count,
-    byStatus: z.looseObject({ success: count, error: count, timeout: count, aborted: count }),
-    recorded: count,
-  }),
-});
+    emulator: z.looseObject({ startedByRun: z.boolean(), endpoint: z.string(), options: object }).nullable(),
+    versions: z.looseObject({ node: z.string(), awsSdkClientBedrockRuntime: z.string(), bedrockBench: z.string() }),
+    host: z.looseObject({
+      hostname: z.string(),
+      platform: z.string(),
+      release: z.string(),
+      arch: z.string(),
+      cpus: count,
+      cpuModel: z.string(),
+      totalMemoryBytes: count,
+    }),
+    startedAt: z.string(),
+    endedAt: z.string().nullable(),
+    sessions: z.array(
+      z.looseObject({
+        startedAt: z.string(),
+        endedAt: z.string().nullable(),
+        status: statusSchema,
+        sent: count,
+        pid: count,
+        offsetOrigin: z.looseObject({ monotonicMs: count, epochMs: count }),
+      }),
+    ),
+    estimate: z.looseObject({ totalUsd: count, requests: count, unpricedRequests: count, method: z.string() }),
+    measured: z.looseObject({
+      costUsd: count,
+      byStatus: z.looseObject({ success: count, error: count, timeout: count, aborted: count }),
+      recorded: count,
+    }),
+  });
+  return schema;
+}
 
 const MAX_ISSUES_SHOWN = 5;
 
@@ -193,7 +201,7 @@ export function parseRunManifest(value: unknown, path: string): RunManifest {
   if (version !== MANIFEST_FORMAT_VERSION) {
     throw new ManifestError(`${path} has manifest format version ${String(version)}; this version of bedrock-bench reads ${MANIFEST_FORMAT_VERSION}`);
   }
-  const checked = manifestSchema.safeParse(value);
+  const checked = manifestSchema().safeParse(value);
   if (!checked.success) {
     const issues = checked.error.issues;
     const shown = issues.slice(0, MAX_ISSUES_SHOWN).map((i) => `${fieldPath(i.path) || "(top level)"}: ${i.message}`);
