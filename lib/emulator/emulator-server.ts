@@ -11,7 +11,7 @@ import { resolveEmulatorOptions, type EmulatorOptions, type ResolvedEmulatorOpti
 import { loadDefaultProfiles, loadProfiles, parseProfiles, type ProfilesDocument } from "./profiles";
 import { QuotaManager } from "./quotas";
 import { RequestHandler } from "./request-handler";
-import { Scheduler } from "./write-timer";
+import { WriteTimer } from "./write-timer";
 
 /**
  * The Bedrock Runtime emulator's server: one TCP port serving HTTP/1.1 (boto3, the SDK's `NodeHttpHandler`) and
@@ -45,7 +45,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const profiles = loadProfilesOption(resolved.profiles);
   const clock: ClockReadings = resolved.clock ?? realClock;
   const now = (): number => clock.now();
-  const scheduler = new Scheduler({ now, leadMs: resolved.schedulerLeadMs });
+  const scheduler = new WriteTimer({ now, leadMs: resolved.schedulerLeadMs });
   const groundTruth = new GroundTruth({ limit: resolved.groundTruthLimit, file: resolved.groundTruthFile });
   const handler = new RequestHandler({
     clock,
@@ -62,7 +62,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     startedMs: now(),
   });
 
-  // Due first deltas go out before this request's (or connection's) work is done: see Scheduler.checkpoint.
+  // Due first deltas go out before this request's (or connection's) work is done: see WriteTimer.checkpoint.
   const onRequest = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse): void => {
     scheduler.checkpoint();
     handler.handle(new Exchange(req, res)).catch((err: unknown) => {

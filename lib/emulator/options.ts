@@ -161,6 +161,12 @@ export interface ResolvedEmulatorOptions {
 /** Validates programmatic options (same rules as `parseEmulatorOptions`) and applies the defaults. */
 export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedEmulatorOptions {
   const { clock, signal, ...json } = options;
+  if (clock !== undefined && (typeof clock?.now !== "function" || typeof clock?.epochMsAt !== "function")) {
+    const given = clock === null || typeof clock !== "object" ? describeValue(clock) : `an object with ${Object.keys(clock).join(", ") || "no fields"}`;
+    throw new EmulatorOptionsError("Emulator options in startEmulator options are invalid", [
+      { file: "startEmulator options", field: "clock", value: given, expected: "a clock with now() (monotonic ms) and epochMsAt(monotonicMs), like the library's realClock" },
+    ]);
+  }
   const checked = parseEmulatorOptions(json, "startEmulator options", "");
   return Object.freeze({
     host: checked.host ?? DEFAULT_EMULATOR_OPTIONS.host,

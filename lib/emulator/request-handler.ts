@@ -19,7 +19,7 @@ import type { QuotaManager } from "./quotas";
 import { SeededRandom } from "../base/random";
 import { StreamDriver, type StreamFormat } from "./response-stream";
 import { route } from "./router";
-import type { Scheduler } from "./write-timer";
+import type { WriteTimer } from "./write-timer";
 
 /**
  * Answers one request: routes it, validates it as Bedrock does, applies the fault it drew, admits it against the
@@ -31,7 +31,7 @@ export interface HandlerContext {
   profiles: ProfilesDocument;
   quotas: QuotaManager;
   cache: PromptCache;
-  scheduler: Scheduler;
+  scheduler: WriteTimer;
   faults: FaultPlanner;
   groundTruth: GroundTruth;
   seed: number;

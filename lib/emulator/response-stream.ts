@@ -4,7 +4,7 @@ import type { PlannedFault } from "./faults";
 import type { GenerationPlan } from "./generation";
 import type { GroundTruthEntry } from "./ground-truth";
 import type { Exchange, OutgoingHeaders } from "./http-exchange";
-import type { Scheduler, ScheduledTask } from "./write-timer";
+import type { WriteTimer, ScheduledTask } from "./write-timer";
 
 /**
  * Writes an event-stream response on schedule: headers and the first frames at TTFT, each next delta at its planned
@@ -48,7 +48,7 @@ export interface StreamDriverOptions {
   headers: OutgoingHeaders;
   entry: GroundTruthEntry;
   fault: PlannedFault | undefined;
-  scheduler: Scheduler;
+  scheduler: WriteTimer;
   clock: ClockReadings;
   timeScale: number;
   /** Called exactly once when the response is over, whatever the outcome. */

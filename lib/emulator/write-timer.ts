@@ -77,7 +77,7 @@ class TaskHeap {
   }
 }
 
-export class Scheduler {
+export class WriteTimer {
   private readonly precise = new TaskHeap();
   private readonly relaxed = new TaskHeap();
   private readonly now: () => number;

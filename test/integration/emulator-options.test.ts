@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import type { ClockReadings } from "../../lib/base/clock";
 import { InputError } from "../../lib/base/input-error";
 import {
   EmulatorOptionsError,
@@ -94,6 +95,16 @@ describe("parseEmulatorOptions", () => {
 describe("startEmulator options", () => {
   it("rejects bad programmatic options before listening", async () => {
     await assert.rejects(startEmulator({ timeScale: -1 }), (err: unknown) => err instanceof EmulatorOptionsError && /timeScale/.test((err as Error).message));
+  });
+
+  it("rejects a clock of another shape (the earlier monotonicMs/epochMs one) naming the field and what it needs", async () => {
+    const old = { monotonicMs: () => 0, epochMs: () => 0 } as unknown as ClockReadings;
+    await assert.rejects(startEmulator({ clock: old }), (err: unknown) => {
+      assert.ok(err instanceof EmulatorOptionsError);
+      assert.deepEqual(err.problems.map((p) => [p.field, p.value]), [["clock", "an object with monotonicMs, epochMs"]]);
+      assert.match(err.problems[0]!.expected, /now\(\).*epochMsAt\(monotonicMs\)/);
+      return true;
+    });
   });
 
   it("reports an unreadable or invalid profiles file as a ProfilesError naming the file", async () => {

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { performance } from "node:perf_hooks";
 import { describe, it } from "node:test";
-import { Scheduler } from "../../lib/emulator/write-timer";
+import { WriteTimer } from "../../lib/emulator/write-timer";
 
 const now = () => performance.now();
 
-describe("scheduler", () => {
+describe("write timer", () => {
   it("runs precise and relaxed tasks in due order, never early", async () => {
-    const s = new Scheduler({ now });
+    const s = new WriteTimer({ now });
     const start = now();
     const ran: Array<{ name: string; at: number; due: number; late: number }> = [];
     const offsets = [30, 5, 20, 5, 12, 1, 25];
@@ -43,7 +43,7 @@ describe("scheduler", () => {
 
   it("runs a due precise task before relaxed tasks due earlier, re-reading the clock before each task", async () => {
     let t = 0; // fake monotonic clock: each relaxed task "takes" the time the test gives it
-    const s = new Scheduler({ now: () => t });
+    const s = new WriteTimer({ now: () => t });
     const ran: Array<[string, number]> = [];
     s.at(1, (late) => {
       ran.push(["r1", late]);
@@ -65,7 +65,7 @@ describe("scheduler", () => {
 
   it("checkpoint() runs due precise tasks at once and nothing else", async () => {
     let t = 0;
-    const s = new Scheduler({ now: () => t });
+    const s = new WriteTimer({ now: () => t });
     const ran: string[] = [];
     s.at(5, () => ran.push("p"), { precise: true });
     s.at(1, () => ran.push("r"));
@@ -79,7 +79,7 @@ describe("scheduler", () => {
   });
 
   it("skips cancelled tasks and ignores tasks after stop()", async () => {
-    const s = new Scheduler({ now });
+    const s = new WriteTimer({ now });
     const ran: string[] = [];
     const a = s.at(now() + 5, () => ran.push("a"), { precise: true });
     s.at(now() + 6, () => ran.push("b"));
@@ -95,7 +95,7 @@ describe("scheduler", () => {
   });
 
   it("keeps running other tasks when one throws, and reports the failure as a process warning", async () => {
-    const s = new Scheduler({ now });
+    const s = new WriteTimer({ now });
     const ran: string[] = [];
     const warned = new Promise<Error>((resolve) => process.once("warning", resolve));
     s.at(now() + 2, () => {
