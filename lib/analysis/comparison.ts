@@ -29,6 +29,8 @@ export type ComparedMetric = "ttftMs" | "totalMs";
  * whatever the p-value).
  */
 export type ComparisonOutcome = "candidate-faster" | "candidate-slower" | "no-clear-difference" | "too-few-samples";
+/** @deprecated The earlier name of {@link ComparisonOutcome}. */
+export type VerdictKind = ComparisonOutcome;
 
 export interface MetricComparison {
   metric: ComparedMetric;
