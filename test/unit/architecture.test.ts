@@ -122,3 +122,17 @@ test("every name the README and the notebooks import from bedrock-bench is in th
   }
   assert.ok(seen >= 20, `found ${seen} imported names`);
 });
+
+test("every module ARCHITECTURE.md names exists", () => {
+  const text = readFileSync(join(ROOT, "ARCHITECTURE.md"), "utf8");
+  const named = [...text.matchAll(/`(?:lib\/)?((?:base|records|inputs|engine|analysis|report|app|notebook|cli|emulator)\/[\w/-]+\.ts)`/g)].map((m) => m[1]!);
+  assert.ok(named.length >= 40, `found ${named.length} module paths`);
+  const missing = [...new Set(named)].filter((p) => {
+    try {
+      return !statSync(join(LIB, p)).isFile();
+    } catch {
+      return true;
+    }
+  });
+  assert.deepEqual(missing, []);
+});
