@@ -78,6 +78,7 @@ export { loadResults, resultSetFromRecords, type ResultSet, type LoadOptions, ty
 export { DEFAULT_GROUP_DIMENSIONS, GROUP_DIMENSIONS, type GroupDimension, type GroupKey, type RequestGroup } from "./analysis/request-groups";
 export { summarize, writeSummaryCsv, SUMMARY_COLUMNS, type SummaryRow } from "./analysis/summary";
 export { summaryFrame } from "./analysis/summary-frame";
+export { recordsFrame, type RecordsFrameInput, type RecordsFrameOptions } from "./analysis/records-frame";
 export {
   compareResults,
   fallbackRates,

@@ -290,6 +290,22 @@ export async function loadResults(inputs: string | readonly string[], options: L
 }
 
 /**
+ * Streams the records of every file the inputs designate (see {@link resolveResultFiles}) to `onRecord`, in file order,
+ * as {@link loadResults} reads them (warm-ups included; a resumed run's superseded aborted rows left out), without
+ * grouping. One record object is refilled row after row: `onRecord` must copy what it keeps. Returns the files read.
+ */
+export async function forEachRecord(
+  inputs: string | readonly string[],
+  onRecord: (record: RequestRecord, source: string) => void,
+  options: { cwd?: string } = {},
+): Promise<RunInfo[]> {
+  const files = await resolveResultFiles(typeof inputs === "string" ? [inputs] : inputs, options);
+  const runs: RunInfo[] = [];
+  for (const file of files) runs.push(await readResultFile(file, onRecord, true));
+  return runs;
+}
+
+/**
  * A result set from records in memory (e.g. those a run just returned). `runs` describes where they came from when
  * known; `sourceOf` tells AWS-notebook records apart (all are bedrock-bench's by default).
  */

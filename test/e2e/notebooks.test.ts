@@ -36,6 +36,18 @@ const HOSTILE_TEXT: Record<string, string> = {
   "02_analyze_results.ipynb": "fixture <b>haiku</b> standard vs optimized",
 };
 
+/**
+ * What a notebook shows beyond the built-in analysis: charts drawn by the notebook itself (a title they start with, and
+ * the number of points they plot) and texts. 02's "Your own slice with danfo" works on recordsFrame of the fixture run:
+ * 12 requests, 7 of them successful and not warm-ups.
+ */
+const OWN_OUTPUT: Record<string, { charts: { title: string; points: number }[]; texts: string[] }> = {
+  "02_analyze_results.ipynb": {
+    charts: [{ title: "Your slice: TTFT over the run", points: 7 }],
+    texts: ["12 requests read; 7 successful, non-warm-up requests of", "Median TTFT per served configuration", "ttftMs_median"],
+  },
+};
+
 interface NotebookJson {
   nbformat: number;
   nbformat_minor: number;
@@ -93,6 +105,13 @@ describe("every notebook runs headless and its HTML works offline", () => {
         assert.ok(page.charts > 0, "the notebook shows at least one chart");
         assert.equal(page.renderedCharts, page.charts, "every chart is drawn");
         assert.equal(await page.scriptsContaining("plotly.js, bundled by bedrock-bench"), 1, "plotly.js is embedded exactly once");
+        for (const { title, points } of OWN_OUTPUT[nb]?.charts ?? []) {
+          const chart = page.page.locator(".bb-chart.js-plotly-plot", { has: page.page.locator(".gtitle", { hasText: title }) });
+          assert.equal(await chart.count(), 1, `the chart '${title}…' is drawn once`);
+          const plotted = await chart.evaluate((el) => (el as unknown as { data: { y: unknown[] }[] }).data.reduce((n, trace) => n + trace.y.length, 0));
+          assert.equal(plotted, points, `the chart '${title}…' plots ${points} points`);
+        }
+        for (const text of OWN_OUTPUT[nb]?.texts ?? []) assert.ok(page.text.includes(text), `the notebook shows '${text}'`);
         const hostile = HOSTILE_TEXT[nb];
         if (hostile) {
           assert.ok(page.text.includes(hostile), `the hostile prompt shows as text: ${hostile}`);
