@@ -1,6 +1,7 @@
 /**
  * Showing an analysis inside a notebook: the report's sections, tables and interactive charts, rendered inline with
- * the same text and escaping as the HTML report (plotly.js embedded once per notebook, by `Display`).
+ * the same text and escaping as the HTML report (plotly.js embedded once per notebook, by `Display`): the findings
+ * first, the run configuration last, folded.
  *
  * ```ts
  * const analysis = await analyzeResults(inputs);
@@ -31,7 +32,10 @@ export function showAnalysis(analysis: Analysis, options: ShowAnalysisOptions = 
   if (!wanted) html += `<div class="bb-report"><h1>${escapeHtml(doc.title)}</h1><p class="bb-subtitle">${escapeHtml(doc.subtitle)}</p></div>`;
   for (const section of doc.sections) {
     if (wanted && !wanted.has(section.id)) continue;
-    html += `<div class="bb-report"><h2>${escapeHtml(section.title)}</h2>`;
+    // A folded section (the run configuration appendix) is closed when shown with the rest, open when asked for by name.
+    const fold = section.folded === true && section.blocks.every((b) => b.kind !== "chart");
+    html += `<div class="bb-report">`;
+    html += fold ? `<details class="bb-appendix"${wanted ? " open" : ""}><summary><h2>${escapeHtml(section.title)}</h2></summary>` : `<h2>${escapeHtml(section.title)}</h2>`;
     for (const block of section.blocks) {
       if (block.kind === "chart") {
         display.html(`${html}</div>`);
@@ -41,7 +45,7 @@ export function showAnalysis(analysis: Analysis, options: ShowAnalysisOptions = 
       }
       html += reportBlockHtml(block, () => "");
     }
-    html += "</div>";
+    html += fold ? "</details></div>" : "</div>";
   }
   display.html(html);
 }

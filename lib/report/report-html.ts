@@ -21,6 +21,9 @@ export const REPORT_CSS = `
 main.bb-report{padding-bottom:48px}
 .bb-report h1{font-size:26px;margin:24px 0 4px}
 .bb-report h2{font-size:20px;margin:36px 0 8px;padding-bottom:4px;border-bottom:1px solid #d0d7de}
+.bb-report h3{font-size:16px;margin:20px 0 6px}
+.bb-report details.bb-appendix>summary{cursor:pointer;margin:36px 0 8px;padding-bottom:4px;border-bottom:1px solid #d0d7de}
+.bb-report details.bb-appendix>summary h2{display:inline;margin:0;padding:0;border:0}
 .bb-report .bb-subtitle{color:#59636e;margin:0 0 16px}
 .bb-report nav ol{display:flex;flex-wrap:wrap;gap:4px 18px;padding:0;margin:0 0 8px;list-style:none}
 .bb-report nav a{color:#0969da;text-decoration:none}
@@ -68,6 +71,8 @@ export function figureHtml(chart: AnalysisChart, chartMarkup: string): string {
 /** One block as HTML; charts are drawn by `renderChart`. */
 export function reportBlockHtml(block: ReportBlock, renderChart: (chart: AnalysisChart) => string): string {
   switch (block.kind) {
+    case "heading":
+      return `<h3>${escapeHtml(block.text)}</h3>`;
     case "paragraph":
       return `<p>${escapeHtml(block.text)}</p>`;
     case "list":
@@ -83,9 +88,17 @@ export function reportBlockHtml(block: ReportBlock, renderChart: (chart: Analysi
   }
 }
 
-/** One section (heading and blocks) as HTML. */
-export function reportSectionHtml(section: ReportSection, renderChart: (chart: AnalysisChart) => string): string {
-  return `<section id="${section.id}"><h2>${escapeHtml(section.title)}</h2>\n${section.blocks.map((b) => reportBlockHtml(b, renderChart)).join("\n")}\n</section>`;
+/**
+ * One section (heading and blocks) as HTML. A folded section (the run configuration appendix) is a `<details>` element,
+ * closed unless `open`: its heading is the summary a reader clicks; no script is needed.
+ */
+export function reportSectionHtml(section: ReportSection, renderChart: (chart: AnalysisChart) => string, options: { open?: boolean } = {}): string {
+  const heading = `<h2>${escapeHtml(section.title)}</h2>`;
+  const blocks = section.blocks.map((b) => reportBlockHtml(b, renderChart)).join("\n");
+  if (section.folded) {
+    return `<section id="${section.id}"><details class="bb-appendix"${options.open ? " open" : ""}><summary>${heading}</summary>\n${blocks}\n</details></section>`;
+  }
+  return `<section id="${section.id}">${heading}\n${blocks}\n</section>`;
 }
 
 /** The whole report as one self-contained HTML document. */

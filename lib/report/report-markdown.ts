@@ -36,6 +36,8 @@ function chartMarkdown(chart: AnalysisChart, options: MarkdownReportOptions): st
 
 function blockMarkdown(block: ReportBlock, options: MarkdownReportOptions): string {
   switch (block.kind) {
+    case "heading":
+      return `### ${markdownText(block.text)}`;
     case "paragraph":
       return markdownText(block.text);
     case "list":

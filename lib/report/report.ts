@@ -1,12 +1,14 @@
 /**
  * A report as a document: sections of paragraphs, notes, tables and charts, built once from an analysis and rendered
  * as HTML (lib/report/report-html.ts, self-contained and offline) or Markdown (lib/report/report-markdown.ts). All text here is
- * plain text: the renderers escape it for their format.
+ * plain text: the renderers escape it for their format. It opens with the findings in words (lib/report/findings.ts)
+ * and ends with the run configuration as a folded appendix.
  */
 import type { Analysis } from "../analysis/analyze-results";
 import { chartsOf, type AnalysisChart, type ChartSection } from "./analysis-charts";
 import { comparisonMethod, METRIC_DEFINITIONS, PERCENTILE_METHOD, type MetricDefinition } from "./metric-definitions";
 import { verdictOf } from "./verdicts";
+import { FINDINGS_HEADINGS, wordedFindings } from "./findings";
 import { formatPercent, formatUsd } from "../base/number-format";
 import {
   awsCompatibleTable,
@@ -27,6 +29,7 @@ import { AWS_NOTEBOOK_SOURCE } from "../records/aws-notebook-import";
 import { VERSION } from "../base/version";
 
 export type ReportBlock =
+  | { kind: "heading"; text: string }
   | { kind: "paragraph"; text: string }
   | { kind: "list"; items: string[] }
   | { kind: "note"; tone: "info" | "warning"; text: string }
@@ -34,11 +37,22 @@ export type ReportBlock =
   | { kind: "chart"; chart: AnalysisChart }
   | { kind: "definitions"; items: readonly MetricDefinition[] };
 
-export type ReportSectionId = "overview" | "configuration" | "results" | "latency" | "throughput" | "comparisons" | "errors" | "cost" | "definitions";
+export type ReportSectionId =
+  | "findings"
+  | "overview"
+  | "configuration"
+  | "results"
+  | "latency"
+  | "throughput"
+  | "comparisons"
+  | "errors"
+  | "cost"
+  | "definitions";
 
+/** Sections in report order: the findings first, the run configuration last (a folded appendix). */
 export const REPORT_SECTION_IDS: readonly ReportSectionId[] = Object.freeze([
+  "findings",
   "overview",
-  "configuration",
   "results",
   "latency",
   "throughput",
@@ -46,12 +60,15 @@ export const REPORT_SECTION_IDS: readonly ReportSectionId[] = Object.freeze([
   "errors",
   "cost",
   "definitions",
+  "configuration",
 ]);
 
 export interface ReportSection {
   id: ReportSectionId;
   title: string;
   blocks: ReportBlock[];
+  /** An appendix: HTML folds it (a closed `<details>`), Markdown puts it last like any section. */
+  folded?: boolean;
 }
 
 export interface ReportDocument {
@@ -70,6 +87,7 @@ export interface ReportOptions {
 }
 
 const table = (t: ReportTable): ReportBlock => ({ kind: "table", table: t });
+const heading = (text: string): ReportBlock => ({ kind: "heading", text });
 const paragraph = (text: string): ReportBlock => ({ kind: "paragraph", text });
 const note = (text: string, tone: "info" | "warning" = "info"): ReportBlock => ({ kind: "note", tone, text });
 
@@ -124,7 +142,21 @@ function configurationSection(analysis: Analysis): ReportSection {
     }
   }
   if (blocks.length === 0) blocks.push(paragraph("The results were built in memory; no run configuration was given."));
-  return { id: "configuration", title: "Configuration", blocks };
+  return { id: "configuration", title: "Appendix: run configuration", blocks, folded: true };
+}
+
+/** The findings in words (lib/report/findings.ts), from the selection the analysis makes (lib/analysis/findings.ts). */
+function findingsSection(analysis: Analysis): ReportSection {
+  const w = wordedFindings(analysis);
+  const list = (items: string[]): ReportBlock => ({ kind: "list", items });
+  const blocks: ReportBlock[] = [heading(FINDINGS_HEADINGS.models), paragraph(w.criterion)];
+  blocks.push(w.models.length > 0 ? list(w.models) : paragraph("No request to summarise."));
+  blocks.push(heading(FINDINGS_HEADINGS.differences), paragraph(w.differencesSummary));
+  if (w.differences.length > 0) blocks.push(list(w.differences));
+  if (w.noClearDifference !== null) blocks.push(paragraph(w.noClearDifference));
+  blocks.push(heading(FINDINGS_HEADINGS.fallbacksAndErrors), list(w.fallbacksAndErrors));
+  blocks.push(heading(FINDINGS_HEADINGS.limits), list(w.limits));
+  return { id: "findings", title: "Findings", blocks };
 }
 
 function comparisonsSection(analysis: Analysis): ReportSection {
@@ -176,8 +208,8 @@ export function buildReport(analysis: Analysis, options: ReportOptions = {}): Re
   );
   errors.push(...chartBlocks(analysis, "errors"), ...omittedNote(analysis, "errors"));
   const sections: ReportSection[] = [
+    findingsSection(analysis),
     { id: "overview", title: "Overview", blocks: overview },
-    configurationSection(analysis),
     {
       id: "results",
       title: "Results per group",
@@ -213,6 +245,7 @@ export function buildReport(analysis: Analysis, options: ReportOptions = {}): Re
         paragraph(comparisonMethod(analysis.settings)),
       ],
     },
+    configurationSection(analysis),
   ];
   const inputs = analysis.inputs.length > 0 ? analysis.inputs.join(", ") : analysis.results.runs.map((r) => r.file).join(", ") || "records in memory";
   return {

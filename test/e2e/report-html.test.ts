@@ -50,9 +50,27 @@ test("the HTML report opens offline: every chart renders, nothing leaves the mac
     // the page states its policy: no request of any kind may leave it
     const csp = await page.page.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute("content"));
     assert.equal(csp, REPORT_CONTENT_SECURITY_POLICY);
-    for (const heading of ["Overview", "Configuration", "Results per group", "Comparisons", "Errors, throttles, retries and fallbacks", "Cost", "Metric definitions and method"]) {
+    for (const heading of [
+      "Findings",
+      "Overview",
+      "Appendix: run configuration",
+      "Results per group",
+      "Comparisons",
+      "Errors, throttles, retries and fallbacks",
+      "Cost",
+      "Metric definitions and method",
+    ]) {
       assert.match(page.text, new RegExp(`^${heading}$`, "m"), heading);
     }
+    // the findings come first; the run configuration is a folded appendix: closed, and opened by a click without script
+    assert.ok(page.text.indexOf("Findings\n") < page.text.indexOf("Overview\n"));
+    assert.match(page.text, /the fastest is optimized \(us-east-1, tier default, concurrency 2, tags short, target emulator, source bedrock-bench\) with a median TTFT of 200 ms/);
+    const appendix = page.page.locator("#configuration details");
+    assert.equal(await appendix.evaluate((d) => (d as HTMLDetailsElement).open), false);
+    assert.ok(!page.text.includes("experiment.maxAttempts"), "the configuration rows are folded away");
+    await page.page.locator("#configuration summary").click();
+    assert.equal(await appendix.evaluate((d) => (d as HTMLDetailsElement).open), true);
+    assert.match(await page.page.innerText("#configuration"), /experiment\.maxAttempts\t2/);
     // values a reader checks: the fixture's standard TTFT p50 450 ms and the AWS sample's llama optimized TTFT_p90 0.446 s
     assert.match(page.text, /claude-3-5-haiku-20241022-v1:0 · us-east-1 · standard[^\n]*\t5\t4\t20\.0%\t20\.0%\t450\t570\t/);
     assert.match(page.text, /us\.meta\.llama3-1-70b-instruct-v1:0\tus-east-2\toptimized\t5\t0\.404\t0\.400\t0\.446\t/);
@@ -93,6 +111,9 @@ test("model IDs, error messages, tags, run names and run.json values show as tex
     assert.deepEqual(page.pageErrors, []);
     assert.deepEqual(page.consoleErrors, []);
     assert.deepEqual(page.externalRequests, [], "the injected <img src=x> was never requested");
+    // the run configuration (the prompt, the dataset path) is in the folded appendix: open it to read it
+    await page.page.locator("#configuration summary").click();
+    page.text = await page.page.innerText("body");
     for (const text of [HOSTILE_MODEL, HOSTILE_ERROR, HOSTILE_TAGS, HOSTILE_RUN, HOSTILE_EXPERIMENT, `Report ${SCRIPT_PAYLOAD}`]) {
       assert.ok(page.text.includes(text), `shows as text: ${text}`);
     }

@@ -29,8 +29,9 @@ test("the Markdown report has every section, the configuration, the tables with 
   const md = reportMarkdown(buildReport(await analyzeResults(FIXTURE), { title: "Fixture" }), { htmlFile: "analysis_report_x.html" });
   assert.match(md, /^# Fixture\n/);
   for (const heading of [
+    "Findings",
     "Overview",
-    "Configuration",
+    "Appendix: run configuration",
     "Results per group",
     "Latency: time to first token and total time",
     "Token rates and throughput",
