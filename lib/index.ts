@@ -88,6 +88,7 @@ export {
   type FallbackRate,
   type MetricComparison,
 } from "./analysis/comparison";
+export { findingsOf, ERROR_RATE_THRESHOLD, type Findings, type FindingsOptions, type ModelFindings } from "./analysis/findings";
 
 // Reports: tables, charts, HTML and Markdown
 export { writeReports, REPORT_FORMATS, type ReportFormat, type ReportPaths, type WriteReportsOptions } from "./report/report-files";
@@ -112,6 +113,7 @@ export {
 export { chartsOf, type AnalysisChart, type AnalysisChartSet, type OmittedChart } from "./report/analysis-charts";
 export { METRIC_DEFINITIONS, PERCENTILE_METHOD, type MetricDefinition } from "./report/metric-definitions";
 export { verdictOf, metricVerdict, sampleWarning, OUTCOME_LABELS } from "./report/verdicts";
+export { wordedFindings, type WordedFindings } from "./report/findings";
 export type { PlotlyFigure } from "./report/plotly-embed";
 
 // Notebooks: displays, progress, parameters
