@@ -35,7 +35,7 @@ test("the findings select, per model, the fastest and the cheapest configuration
   const m = f.models[0]!;
   assert.equal(m.model, HAIKU);
   assert.equal(m.configurations, 2);
-  // TTFT by hand (test/summary.test.ts): optimized 150 / 200 / 250, standard median 450
+  // TTFT by hand (test/unit/summary.test.ts): optimized 150 / 200 / 250, standard median 450
   assert.equal(m.fastest?.group.key.performanceConfig, "optimized");
   assert.equal(m.fastest.group.key.region, "us-east-1");
   assert.equal(m.fastest.group.key.serviceTier, "default");
