@@ -2,7 +2,7 @@
  * A large, realistic `requests.csv` for the analysis benchmark (a concurrency sweep): four models, standard and
  * optimized, default and flex tiers, three concurrency levels, two scenario tags (96 groups), warm-ups, throttles, mid-stream faults with messages that need CSV quoting, timeouts, retries
  * and optimized → standard fallbacks, with log-normal latencies. Written in the engine's column order and format
- * (records.ts `recordToCells`, RFC 4180 quoting), streamed so memory stays flat.
+ * (lib/records/request-record.ts `recordToCells`, RFC 4180 quoting), streamed so memory stays flat.
  */
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";

@@ -16,7 +16,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadDefaultProfiles, startEmulator } from "../lib/emulator";
 import type { RequestRecord } from "../lib/records/request-record";
-import { ResultsStore } from "../lib/engine/results-writer";
+import { ResultsWriter } from "../lib/engine/results-writer";
 import { readRequestsCsv } from "../lib/records/record-reader";
 import type { RunManifest } from "../lib/records/run-manifest";
 import { runExperiment } from "../lib/engine/runner";
@@ -33,7 +33,7 @@ const f = (x: number, digits = 2) => x.toFixed(digits);
 
 function benchAppend(dir: string): { p50Us: number; p99Us: number; maxUs: number } {
   const model = "us.anthropic.claude-3-5-haiku-20241022-v1:0";
-  const store = ResultsStore.create(dir, "bench", new Date(), [model]);
+  const store = ResultsWriter.create(dir, "bench", new Date(), [model]);
   const base: RequestRecord = {
     runId: store.runId, sequence: 0, repeat: 0, invocation: 0, scenarioId: "s", scenarioLine: 1, taskType: "qa", tags: "a;b",
     target: "emulator", modelId: model, region: "us-east-1", performanceConfigAsked: "optimized", performanceConfigServed: "optimized",
@@ -78,7 +78,7 @@ async function benchOverhead(dir: string, handler: "http2" | "http1", concurrenc
     });
     const elapsedS = (performance.now() - startedMs) / 1000;
     const manifest = JSON.parse(readFileSync(join(outcome.folder, "run.json"), "utf8")) as RunManifest;
-    const origin = manifest.sessions[0]!.offsetOrigin.monotonicMs;
+    const origin = manifest.sessions[0]!.offsetOrigin!.monotonicMs;
     const ttft: number[] = [];
     const reqLeg: number[] = [];
     const respLeg: number[] = [];

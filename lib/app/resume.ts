@@ -14,7 +14,8 @@ export interface ResumeInputs {
  * The inputs that complete a run folder, read from its `run.json`: its own dataset, experiment and pricing (when the
  * pricing file is still there) and `resume`, so a plan shown before resuming is the run's own and only its missing
  * requests are sent. The notebooks pass them to `runInNotebook`; the CLI's `run --resume` takes the dataset from them
- * when none is given. Throws a `ManifestError` when the folder holds no readable run.
+ * when none is given. Throws a `ManifestError` when the folder holds no readable run, and an `InputError` (an
+ * `ExperimentConfigError`) when this version refuses the experiment stored in it.
  */
 export function resumeInputs(folder: string): ResumeInputs {
   const manifest = readResolvedManifest(folder);

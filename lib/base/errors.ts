@@ -12,7 +12,8 @@
  *   anything was done: no request sent, no file written.
  * - `budget`: the run's estimated cost is above its cap (or cannot be checked against it); nothing was sent.
  * - `results`: saved results cannot be read or used (a missing path, a bad cell, a folder that is not a run).
- * - `runtime`: something failed while working: Jupyter or a notebook cell, the demo's notebooks, a response stream.
+ * - `runtime`: something failed while working: Jupyter or a notebook cell, the demo's notebooks, a response stream, a
+ *   record that cannot be written while a run sends requests.
  */
 export const ERROR_KINDS = Object.freeze(["input", "budget", "results", "runtime"] as const);
 export type ErrorKind = (typeof ERROR_KINDS)[number];

@@ -13,7 +13,7 @@ import { basename, join, resolve } from "node:path";
 import { stringify } from "csv-stringify/sync";
 import { csvLine } from "../records/csv-line";
 import { completeLines, parseRequestsCsv } from "../records/record-reader";
-import { MANIFEST_FILE, ManifestError, readManifestJson, writeManifestJson } from "../records/run-manifest";
+import { MANIFEST_FILE } from "../records/run-manifest";
 import { BenchError } from "../base/errors";
 import { RECORD_COLUMN_NAMES, type RequestRecord, recordToCells } from "../records/request-record";
 import { modelFileNames, runIdFor } from "./run-id";
@@ -107,9 +107,22 @@ export function answerFor(record: RequestRecord, responseText: string): AnswerEn
   };
 }
 
+/**
+ * A folder refused as a run's folder before anything is sent: not a run folder, `requests.csv` written with other
+ * columns, no free run folder name.
+ */
 export class ResultsStoreError extends BenchError {
   override name = "ResultsStoreError";
   override readonly kind = "results";
+}
+
+/**
+ * A record (or its answer) that cannot be written to the run folder while the run sends requests (disk full, the
+ * folder closed, a model not declared when it was opened): a failure while working, not bad input.
+ */
+export class RecordWriteError extends BenchError {
+  override name = "RecordWriteError";
+  override readonly kind = "runtime";
 }
 
 /** An answers file being appended to: `[` then one entry per line, `]` when closed. */
@@ -157,8 +170,17 @@ export function readAnswersFile(path: string): AnswerEntry[] {
   }
 }
 
-/** The folder of one run, open for appending. Create with `createRunFolder`, reopen with `openRunFolder`. */
-export class ResultsStore {
+/** Runs a write to `path`; a failure is a {@link RecordWriteError} (the system's error its `cause`). */
+function writing(path: string, write: () => void): void {
+  try {
+    write();
+  } catch (err) {
+    throw new RecordWriteError(`cannot write to ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** The folder of one run, open for appending. Create with `ResultsWriter.create`, reopen with `ResultsWriter.open`. */
+export class ResultsWriter {
   readonly runId: string;
   private readonly requestsFd: number;
   private readonly logFd: number;
@@ -184,7 +206,7 @@ export class ResultsStore {
    * Creates `<outputDir>/<YYYYMMDD_HHMMSS>[_name]` (suffix `_2`, `_3`, … if it exists: never reuses a folder).
    * `modelIds` are the models the run may call (for the answers file names).
    */
-  static create(outputDir: string, name: string, startedAt: Date, modelIds: readonly string[]): ResultsStore {
+  static create(outputDir: string, name: string, startedAt: Date, modelIds: readonly string[]): ResultsWriter {
     const root = resolve(outputDir);
     mkdirSync(root, { recursive: true });
     const base = runIdFor(startedAt, name);
@@ -196,16 +218,16 @@ export class ResultsStore {
         if ((err as NodeJS.ErrnoException).code === "EEXIST") continue;
         throw err;
       }
-      return new ResultsStore(folder, modelIds, new Map());
+      return new ResultsWriter(folder, modelIds, new Map());
     }
     throw new ResultsStoreError(`cannot find a free run folder name for ${base} in ${root}`);
   }
 
   /**
-   * Reopens an existing run folder to complete it: returns the store and the records already written.
+   * Reopens an existing run folder to complete it: returns the writer and the records already written.
    * A torn last CSV line (the process died mid-write) is cut off and logged; answers without a record are dropped.
    */
-  static open(folder: string, modelIds: readonly string[]): { store: ResultsStore; records: RequestRecord[] } {
+  static open(folder: string, modelIds: readonly string[]): { store: ResultsWriter; records: RequestRecord[] } {
     const dir = resolve(folder);
     const requestsPath = join(dir, REQUESTS_FILE);
     if (!existsSync(join(dir, MANIFEST_FILE))) throw new ResultsStoreError(`${dir} is not a run folder (no ${MANIFEST_FILE})`);
@@ -238,7 +260,7 @@ export class ResultsStore {
         existing.set(entry.modelId, list);
       }
     }
-    const store = new ResultsStore(dir, [...new Set([...modelIds, ...existing.keys()])], existing);
+    const store = new ResultsWriter(dir, [...new Set([...modelIds, ...existing.keys()])], existing);
     if (repaired !== "") store.log("warn", repaired);
     return { store, records };
   }
@@ -247,23 +269,24 @@ export class ResultsStore {
     let file = this.answers.get(modelId);
     if (!file) {
       const name = this.answerNames.get(modelId);
-      if (!name) throw new ResultsStoreError(`model ${modelId} was not declared when the results folder was opened`);
+      if (!name) throw new RecordWriteError(`model ${modelId} was not declared when the results folder was opened`);
       file = new AnswersFile(join(this.folder, name), existing);
       this.answers.set(modelId, file);
     }
     return file;
   }
 
-  /** Appends one record to `requests.csv` (synchronously written) and its answer to the model's answers file. */
+  /**
+   * Appends one record to `requests.csv` (synchronously written) and its answer to the model's answers file.
+   * @throws RecordWriteError when either cannot be written (disk full, …), the folder is closed, or the model was not
+   *   declared when it was opened.
+   */
   append(record: RequestRecord, responseText: string): void {
-    if (this.closed) throw new ResultsStoreError("the results folder is closed");
-    writeSync(this.requestsFd, csvLine(recordToCells(record)));
-    this.answersFile(record.modelId).append(answerFor(record, responseText));
-  }
-
-  /** Writes `run.json` atomically (runs write a typed manifest: `writeRunManifest` of lib/records/run-manifest.ts). */
-  writeManifest(manifest: unknown): void {
-    writeManifestJson(this.folder, manifest);
+    if (this.closed) throw new RecordWriteError("the results folder is closed");
+    const name = this.answerNames.get(record.modelId);
+    if (!name) throw new RecordWriteError(`model ${record.modelId} was not declared when the results folder was opened`);
+    writing(join(this.folder, REQUESTS_FILE), () => writeSync(this.requestsFd, csvLine(recordToCells(record))));
+    writing(join(this.folder, name), () => this.answersFile(record.modelId).append(answerFor(record, responseText)));
   }
 
   /** Appends a line to `run.log`: `<ISO time> <level> <message>`. */
@@ -281,14 +304,5 @@ export class ResultsStore {
     fsyncSync(this.logFd);
     closeSync(this.logFd);
     this.closed = true;
-  }
-}
-
-/** Reads a run folder's `run.json` as JSON, unchecked (`readRunManifest` of lib/records/run-manifest.ts checks it). */
-export function readManifest(folder: string): unknown {
-  try {
-    return readManifestJson(folder);
-  } catch (err) {
-    throw err instanceof ManifestError ? new ResultsStoreError(err.message, { cause: err }) : err;
   }
 }

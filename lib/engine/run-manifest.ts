@@ -14,6 +14,7 @@ import {
   MANIFEST_FILE,
   MANIFEST_FORMAT,
   MANIFEST_FORMAT_VERSION,
+  type OffsetOrigin,
   type RunManifest,
   type RunSession,
   type RunStatus,
@@ -23,8 +24,6 @@ import {
 } from "../records/run-manifest";
 import type { RunPlan } from "./run-plan";
 import { VERSION } from "../base/version";
-
-export { ManifestError } from "../records/run-manifest";
 
 /** The manifest as the engine holds it: the experiment resolved. */
 export type ResolvedManifest = RunManifest<Experiment>;
@@ -58,15 +57,16 @@ export function versions(): RunManifest["versions"] {
 
 /**
  * Where this session's offsets start (`RunSession.offsetOrigin`): now for a new run; for a resumed one, the first
- * session's origin carried to this process's monotonic clock through the wall clock, so offsets continue.
+ * session's origin carried to this process's monotonic clock through the wall clock, so offsets continue. A run whose
+ * first session recorded no origin (a run.json written before it was added) starts its offsets again, now.
  */
-export function offsetOriginFor(previous: RunManifest<object> | null, clock: Clock, nowMs: number): RunSession["offsetOrigin"] {
+export function offsetOriginFor(previous: RunManifest<object> | null, clock: Clock, nowMs: number): OffsetOrigin {
   const firstOrigin = previous?.sessions[0]?.offsetOrigin;
   const runStartMs = firstOrigin ? nowMs - (clock.epochMsAt(nowMs) - firstOrigin.epochMs) : nowMs;
   return { monotonicMs: runStartMs, epochMs: clock.epochMsAt(runStartMs) };
 }
 
-function runningSession(startedAt: Date, offsetOrigin: RunSession["offsetOrigin"]): RunSession {
+function runningSession(startedAt: Date, offsetOrigin: OffsetOrigin): RunSession {
   return { startedAt: startedAt.toISOString(), endedAt: null, status: "running", sent: 0, pid: process.pid, offsetOrigin };
 }
 
@@ -77,7 +77,7 @@ export function newManifest(
   transport: TransportDescription,
   emulator: EmulatorManifest | null,
   startedAt: Date,
-  offsetOrigin: RunSession["offsetOrigin"],
+  offsetOrigin: OffsetOrigin,
 ): ResolvedManifest {
   return {
     format: MANIFEST_FORMAT,
@@ -118,7 +118,7 @@ export function resumedManifest(
   previous: ResolvedManifest,
   experiment: Experiment,
   startedAt: Date,
-  offsetOrigin: RunSession["offsetOrigin"],
+  offsetOrigin: OffsetOrigin,
 ): ResolvedManifest {
   return {
     ...previous,

@@ -6,8 +6,8 @@
 import type { Clock } from "../base/clock";
 import { formatUsd } from "../base/number-format";
 import type { RequestRecord } from "../records/request-record";
-import { writeRunManifest } from "../records/run-manifest";
-import { ResultsStore } from "./results-writer";
+import { type OffsetOrigin, writeRunManifest } from "../records/run-manifest";
+import { ResultsWriter } from "./results-writer";
 import { type ResolvedManifest, currentSession, endSession, newManifest, offsetOriginFor, resumedManifest } from "./run-manifest";
 import { type RunOutcome, type SessionEnd, outcomeMessage } from "./run-outcome";
 import { ProgressCounter, type RunEvent, type StatusCounts, emptyStatusCounts } from "./run-progress";
@@ -41,12 +41,13 @@ export class RunRecorder {
   private readonly failuresLogged = new Map<string, number>();
 
   private constructor(
-    private readonly store: ResultsStore,
+    private readonly store: ResultsWriter,
     private readonly manifest: ResolvedManifest,
     private readonly start: RunStart,
     private readonly target: RunTarget,
     private readonly options: RecorderOptions,
     private readonly startedAt: Date,
+    private readonly offsetOrigin: OffsetOrigin,
   ) {
     const { clock } = options;
     this.counter = new ProgressCounter(start.plan.schedule.length, start.previousRecords, () => clock.now());
@@ -63,17 +64,17 @@ export class RunRecorder {
     const nowMs = clock.now();
     const startedAt = new Date(clock.epochMsAt(nowMs));
     const offsetOrigin = offsetOriginFor(previous, clock, nowMs);
-    let store: ResultsStore;
+    let store: ResultsWriter;
     let manifest: ResolvedManifest;
     if (start.reopened && previous) {
       store = start.reopened;
       manifest = resumedManifest(previous, plan.experiment, startedAt, offsetOrigin);
     } else {
       const { experiment } = plan;
-      store = resources.holdFolder(ResultsStore.create(options.outputDir ?? experiment.outputDir, experiment.name, startedAt, plan.models));
+      store = resources.holdFolder(ResultsWriter.create(options.outputDir ?? experiment.outputDir, experiment.name, startedAt, plan.models));
       manifest = newManifest(store.runId, plan, target.transport, target.emulator, startedAt, offsetOrigin);
     }
-    const recorder = new RunRecorder(store, manifest, start, target, options, startedAt);
+    const recorder = new RunRecorder(store, manifest, start, target, options, startedAt, offsetOrigin);
     recorder.begin();
     return recorder;
   }
@@ -88,7 +89,7 @@ export class RunRecorder {
 
   /** Monotonic ms of the run's offset 0 (its first start; a resumed session continues the offsets). */
   get runStartMs(): number {
-    return currentSession(this.manifest).offsetOrigin.monotonicMs;
+    return this.offsetOrigin.monotonicMs;
   }
 
   private measuredSoFar(costUsd: number): ResolvedManifest["measured"] {

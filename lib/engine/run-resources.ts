@@ -4,16 +4,19 @@
  * acquired first released; then the run folder, last, as everything released before it may still write to its log.
  */
 
-import type { ResultsStore } from "./results-writer";
+import type { ResultsWriter } from "./results-writer";
 
 type Release = () => void | Promise<void>;
 
+/** The type of the process warnings a run emits while it holds no folder to log them in. */
+export const RUN_WARNING = "BedrockBenchRunWarning";
+
 export class RunResources {
   private readonly sending: Release[] = [];
-  private folder: ResultsStore | null = null;
+  private folder: ResultsWriter | null = null;
 
   /** Holds the run folder (reopened or created); it is closed last. Returns it. */
-  holdFolder(store: ResultsStore): ResultsStore {
+  holdFolder(store: ResultsWriter): ResultsWriter {
     this.folder = store;
     return store;
   }
@@ -23,9 +26,10 @@ export class RunResources {
     this.sending.push(release);
   }
 
-  /** A warning in the run's log (dropped while no folder is held). */
+  /** A warning in the run's log; while no folder is held, a process warning (on stderr unless the process handles it). */
   warn(message: string): void {
-    this.folder?.log("warn", message);
+    if (this.folder) this.folder.log("warn", message);
+    else process.emitWarning(`bedrock-bench run: ${message}`, RUN_WARNING);
   }
 
   /** Releases what was acquired to send requests, last acquired first; every release runs. Idempotent. */

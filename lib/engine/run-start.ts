@@ -11,7 +11,7 @@ import { assertWithinBudget, estimateCost } from "../inputs/cost";
 import { rawFromExperiment, readExperimentFile } from "../inputs/experiment";
 import type { RequestRecord } from "../records/request-record";
 import { MANIFEST_FILE } from "../records/run-manifest";
-import { ResultsStore } from "./results-writer";
+import { ResultsWriter } from "./results-writer";
 import type { RunResources } from "./run-resources";
 import { type ResolvedManifest, readResolvedManifest, resumeConflicts } from "./run-manifest";
 import { type RunInputs, type RunPlan, planRun } from "./run-plan";
@@ -33,7 +33,7 @@ export interface RunStart {
   /** The run's manifest before this session (resume); null for a new run. */
   readonly previous: ResolvedManifest | null;
   /** The run folder reopened (resume); null for a new run, whose folder is created once requests can be sent. */
-  readonly reopened: ResultsStore | null;
+  readonly reopened: ResultsWriter | null;
   /** Records already in the folder: all sessions, aborted ones included. */
   readonly previousRecords: readonly RequestRecord[];
   /** Sequences with a completed record (any status but `aborted`: those are sent again). The session adds to it. */
@@ -91,7 +91,7 @@ async function planForResume(options: RunInputs, folder: string): Promise<{ plan
   return { plan, manifest };
 }
 
-function startFrom(plan: RunPlan, previous: ResolvedManifest | null, reopened: ResultsStore | null, previousRecords: readonly RequestRecord[]): RunStart {
+function startFrom(plan: RunPlan, previous: ResolvedManifest | null, reopened: ResultsWriter | null, previousRecords: readonly RequestRecord[]): RunStart {
   const done = new Set(previousRecords.filter((r) => r.status !== "aborted").map((r) => r.sequence));
   return {
     plan,
@@ -113,7 +113,7 @@ export async function startingPoint(options: StartOptions, resources: RunResourc
   if (options.resume === undefined) return startFrom(await planRun(options), null, null, []);
   const folder = resolve(options.resume);
   const { plan, manifest } = await planForResume(options, folder);
-  const { store, records } = ResultsStore.open(folder, plan.models);
+  const { store, records } = ResultsWriter.open(folder, plan.models);
   return startFrom(plan, manifest, resources.holdFolder(store), records);
 }
 

@@ -50,7 +50,8 @@ export interface RunOptions extends RunInputs {
 /**
  * Runs an experiment (or completes one, with `resume`). Throws an `InputError` (dataset, experiment, pricing, resume),
  * or a `BudgetExceededError`, before anything is sent; once requests are sent, every one is a record and the outcome
- * says how the run ended.
+ * says how the run ended (a record that cannot be written fails the run: its `RecordWriteError` is thrown once the end
+ * is recorded).
  */
 export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
   const clock = options.clock ?? realClock;
@@ -66,12 +67,18 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
     const target = await connectTarget(start.plan, options, held);
     // The folder created (or continued): run.json written, the start logged.
     const recorder = RunRecorder.open(start, target, { clock, onProgress: options.onProgress, outputDir: options.outputDir }, held);
-    // The caller's abort, the duration bound, the budget cap, a record that cannot be written.
-    const stop = new StopRules(start.plan.experiment, recorder, clock, options.signal, held);
     recorder.started();
+    // The caller's abort (also one while the session was starting), the duration bound, the budget cap, a record that
+    // cannot be written.
+    const stop = new StopRules(start.plan.experiment, recorder, clock, options.signal, held);
     await runPhases({ start, target, recorder, stop, clock });
-    // The clients and the emulator close before the end is recorded (closing may log a warning).
-    await held.releaseSending();
+    // The clients and the emulator close before the end is recorded (closing may log a warning); a failure to close
+    // them is logged, and the end recorded all the same.
+    try {
+      await held.releaseSending();
+    } catch (err) {
+      recorder.log("warn", `releasing the clients and the emulator failed: ${(err as Error).message}`);
+    }
     ended = recorder.end(stop.end());
   } finally {
     // Whatever happened, once: the caller's-signal listener, the clients, the emulator, then the run folder.

@@ -30,7 +30,11 @@ export class StopRules {
   ) {
     // Every call in flight listens to it (and may while it waits for the send gate): not a leak.
     setMaxListeners(2 * experiment.concurrency + 16, this.inFlight.signal);
-    if (callerSignal) {
+    if (callerSignal?.aborted) {
+      // Aborted while the session was starting (planning, the emulator, the credentials): an already aborted signal
+      // never fires its listeners, so the abort is taken now, before anything is sent.
+      this.callerAborted(callerSignal.reason);
+    } else if (callerSignal) {
       const onCallerAbort = (): void => this.callerAborted(callerSignal.reason);
       callerSignal.addEventListener("abort", onCallerAbort, { once: true });
       resources.defer(() => callerSignal.removeEventListener("abort", onCallerAbort));

@@ -1,7 +1,7 @@
 import { escapeHtml } from "../base/html";
 import { formatUsd } from "../base/number-format";
 import type { ProgressSnapshot } from "../engine/run-progress";
-import type { DisplaySink } from "./display";
+import { notebookHtml, type DisplaySink } from "./display";
 
 function formatDuration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
@@ -52,13 +52,13 @@ export class ProgressView {
     }
     this.pending = undefined;
     this.lastShownMs = t;
-    this.sink.html(progressHtml(snapshot));
+    this.sink.html(notebookHtml(progressHtml(snapshot)));
   }
 
   /** Shows the latest snapshot that was held back by the rate limit, if any. */
   flush(): void {
     if (this.pending) {
-      this.sink.html(progressHtml(this.pending));
+      this.sink.html(notebookHtml(progressHtml(this.pending)));
       this.pending = undefined;
     }
   }
@@ -71,5 +71,3 @@ export function notebookProgress(minIntervalMs = 250): ProgressView {
   const entry = tslab.newDisplay();
   return new ProgressView({ html: (h) => entry.html(h) }, minIntervalMs);
 }
-
-export type { ProgressSnapshot };

@@ -1,7 +1,7 @@
 /**
  * Fast typed reading of `requests.csv` rows: the header is matched against {@link RECORD_COLUMNS} once, then each row
- * (an array of cells) becomes a {@link RequestRecord} by position, with the same rules and messages as
- * `recordFromCells` (empty cell → null for nullable columns, strict booleans, integers checked).
+ * (an array of cells) becomes a {@link RequestRecord} by position, by the columns' types (empty cell → null for
+ * nullable columns, strict booleans, integers checked; test/unit/results-loader.test.ts holds a plain reference parser).
  *
  * This is the hot path of a million-record analysis: each field has its own converter (no per-cell dispatch on the
  * column type), the error location string is built only when there is an error, and {@link RecordReader.readInto}

@@ -169,45 +169,6 @@ export class RecordParseError extends BenchError {
   override readonly kind = "results";
 }
 
-/**
- * Converts one parsed CSV row (header → cell) back into a typed record.
- * `where` names the file and line for error messages.
- */
-export function recordFromCells(cells: Readonly<Record<string, string | undefined>>, where: string): RequestRecord {
-  const out: Record<string, unknown> = {};
-  for (const c of RECORD_COLUMNS) {
-    const raw = cells[c.name];
-    if (raw === undefined) throw new RecordParseError(`${where}: column '${c.name}' is missing`);
-    if (raw === "") {
-      if (c.type === "string") out[c.name] = "";
-      else if (c.nullable) out[c.name] = null;
-      else throw new RecordParseError(`${where}: column '${c.name}' is empty; expected ${c.type}`);
-      continue;
-    }
-    switch (c.type) {
-      case "string":
-        out[c.name] = raw;
-        break;
-      case "boolean":
-        if (raw !== "true" && raw !== "false") {
-          throw new RecordParseError(`${where}: column '${c.name}' is '${raw}'; expected true or false`);
-        }
-        out[c.name] = raw === "true";
-        break;
-      case "number":
-      case "integer": {
-        const n = Number(raw);
-        if (!Number.isFinite(n) || (c.type === "integer" && !Number.isInteger(n))) {
-          throw new RecordParseError(`${where}: column '${c.name}' is '${raw}'; expected ${c.type === "integer" ? "an integer" : "a number"}`);
-        }
-        out[c.name] = n;
-        break;
-      }
-    }
-  }
-  return out as unknown as RequestRecord;
-}
-
 /** A throttled request: Bedrock's ThrottlingException, or any failure with HTTP status 429 (Too Many Requests). */
 export function isThrottle(errorClass: string, httpStatus: number | null): boolean {
   return errorClass === "ThrottlingException" || httpStatus === 429;

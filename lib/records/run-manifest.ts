@@ -5,7 +5,8 @@
  * start and end of each session; `--resume` checks a continuation against it; the analysis shows it.
  *
  * This module is the file's contract: its type, its checks, and every read and write of it.
- * - {@link readRunManifest}: this version's manifest, checked (what a resume needs);
+ * - {@link readRunManifest}: this version's manifest, checked (a resume reads it through `readResolvedManifest` of
+ *   lib/engine/run-manifest.ts, which also re-validates its experiment);
  * - {@link readManifestContent}: any JSON object (this version's manifest, an older one, another tool's), for readers
  *   that only show what it holds; a missing or unreadable file is not an error there;
  * - {@link writeRunManifest}: the atomic write (a temporary file renamed over it).
@@ -52,6 +53,12 @@ export interface RecordedTransport {
   readonly regions: readonly string[];
 }
 
+/** Where a run's offsets start (`RunSession.offsetOrigin`): a monotonic clock reading and its wall-clock time, ms. */
+export interface OffsetOrigin {
+  readonly monotonicMs: number;
+  readonly epochMs: number;
+}
+
 /** One session of a run: the first, then one per resume. */
 export interface RunSession {
   readonly startedAt: string;
@@ -64,8 +71,10 @@ export interface RunSession {
    * Where the records' offsets (`scheduledOffsetMs`, `sendOffsetMs`) start: this process's monotonic clock
    * (`performance.now()`) at offset 0, and the wall-clock time of offset 0 (the run's first start: a resumed session's
    * offsets continue the first session's, gap included). Ground-truth logs on the same clock can be joined exactly.
+   * Absent from sessions written before it was added (format version 1 as first written): a run whose first session
+   * has none starts its offsets again when resumed.
    */
-  readonly offsetOrigin: { readonly monotonicMs: number; readonly epochMs: number };
+  readonly offsetOrigin?: OffsetOrigin;
 }
 
 export interface EmulatorManifest {
@@ -173,7 +182,8 @@ function manifestSchema(): Zod.ZodType {
         status: statusSchema,
         sent: count,
         pid: count,
-        offsetOrigin: z.looseObject({ monotonicMs: count, epochMs: count }),
+        // Added to format version 1 after its first release: optional, so older run folders still resume.
+        offsetOrigin: z.looseObject({ monotonicMs: count, epochMs: count }).optional(),
       }),
     ),
     estimate: z.looseObject({ totalUsd: count, requests: count, unpricedRequests: count, method: z.string() }),

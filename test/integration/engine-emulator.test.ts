@@ -62,7 +62,7 @@ async function accuracy(t: TestContext, handler: "http2" | "http1", concurrency:
       assert.equal(all.length, count + 1);
       assert.deepEqual(outcome.counts.byStatus, { success: count + 1, error: 0, timeout: 0, aborted: 0 });
       assert.equal(emulator.groundTruth.completed().length, count + 1, "one HTTP request per record (no retries)");
-      const origin = manifest(outcome).sessions[0]!.offsetOrigin.monotonicMs;
+      const origin = manifest(outcome).sessions[0]!.offsetOrigin!.monotonicMs;
       const ttft: number[] = [];
       const total: number[] = [];
       const requestLeg: number[] = [];

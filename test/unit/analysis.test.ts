@@ -35,7 +35,7 @@ test("one call gives the summary, comparisons, fallbacks, charts and an overview
       ["service-tier", "priority", 1, 1],
     ],
   );
-  // By hand from the fixture (see test/summary.test.ts): 11 requests apart from the warm-up, 7 successes, 3 failures
+  // By hand from the fixture (see test/unit/summary.test.ts): 11 requests apart from the warm-up, 7 successes, 3 failures
   // (a throttle, a mid-stream fault, a client timeout), 1 abort; the first send at 12:00:03.000, the last completion
   // 12:00:04.000 + 2,600 ms; cost .008 + .0035.
   const o = analysis.overview;

@@ -2,9 +2,10 @@
  * One error root: every error class of the library is a `BenchError` with a fixed kind (lib/base/errors.ts), and the
  * CLI derives its exit code from that kind in one table (lib/cli/cli-error.ts).
  */
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { BenchError, ERROR_KINDS, errorKind, type ErrorKind } from "../../lib/base/errors";
 import { DatasetError, ExperimentConfigError, InputError, PricingError, type InputProblem } from "../../lib/base/input-error";
@@ -16,33 +17,55 @@ import { EmulatorOptionsError } from "../../lib/emulator/options";
 import { ProfilesError } from "../../lib/emulator/profiles";
 import { BedrockError } from "../../lib/emulator/errors";
 import { IncompleteStreamError } from "../../lib/engine/request-executor";
-import { ManifestError } from "../../lib/engine/run-manifest";
-import { ResultsStoreError } from "../../lib/engine/results-writer";
+import { ManifestError, parseRunManifest } from "../../lib/records/run-manifest";
+import { RecordWriteError, ResultsStoreError, ResultsWriter } from "../../lib/engine/results-writer";
 import { ResumeError } from "../../lib/engine/runner";
 import { CredentialsError } from "../../lib/engine/bedrock-clients";
 import { ResultsInputError } from "../../lib/analysis/results-loader";
 import { NotebookExecutionError } from "../../lib/app/notebook-runner";
 import { DemoError } from "../../lib/app/demo";
-import { NotebookParamsError } from "../../lib/app/notebook-params";
+import { NotebookParamsError, notebookParameters } from "../../lib/app/notebook-params";
 import { CliError, EXIT, EXIT_CODE_OF_KIND, exitCodeOf } from "../../lib/cli/cli-error";
+import { overridesFromFlags } from "../../lib/cli/run-command";
+import { successRecord } from "../fixtures/analysis/synthetic-records";
 
 const LIB = join(__dirname, "..", "..", "lib");
 const PROBLEM: InputProblem = { file: "d.jsonl", line: 3, field: "max_tokens", value: '"many" (string)', expected: "an integer ≥ 1" };
 const PROBLEM_LINE = "  - d.jsonl:3: field 'max_tokens' is \"many\" (string); expected an integer ≥ 1";
 
-function budgetError(): BudgetExceededError {
-  const estimate: CostEstimate = { totalUsd: 2, requests: 4, unpricedRequests: 0, unpricedModels: [], byConfiguration: [], method: "test" };
+/** What `fn` throws, checked to be an instance of `type`. */
+function thrown<E extends Error>(type: abstract new (...args: never[]) => E, fn: () => unknown): E {
   try {
-    assertWithinBudget(estimate, 1);
+    fn();
   } catch (err) {
-    assert.ok(err instanceof BudgetExceededError);
+    assert.ok(err instanceof type, `threw ${String(err)}, not a ${type.name}`);
     return err;
   }
-  assert.fail("assertWithinBudget did not throw above the cap");
+  assert.fail(`did not throw a ${type.name}`);
 }
 
-/** One instance of every error class of the library, with the kind it must have and its exact message. */
-const CASES: ReadonlyArray<{ error: Error; name: string; kind: ErrorKind; message: string }> = [
+function budgetError(): BudgetExceededError {
+  const estimate: CostEstimate = { totalUsd: 2, requests: 4, unpricedRequests: 0, unpricedModels: [], byConfiguration: [], method: "test" };
+  return thrown(BudgetExceededError, () => assertWithinBudget(estimate, 1));
+}
+
+const TEMP = mkdtempSync(join(tmpdir(), "bb-errors-"));
+after(() => rmSync(TEMP, { recursive: true, force: true }));
+/** Not a folder (its parent is a file), so never a run folder. */
+const NOT_A_RUN = join(__filename, "not-a-run");
+
+/** A record appended to a run folder that is closed: what a run meets when it cannot write its records. */
+function recordWriteError(): RecordWriteError {
+  const writer = ResultsWriter.create(TEMP, "errors", new Date(2025, 6, 8, 12, 0, 0), ["m"]);
+  writer.close();
+  return thrown(RecordWriteError, () => writer.append({ ...successRecord({ ttftMs: 1, totalMs: 2, outputTokens: 1 }), modelId: "m" }, ""));
+}
+
+/**
+ * One instance of every error class of the library, with the kind it must have, and its exact message where the
+ * code that throws it can be run here (null where only a notebook, a socket or a stream reaches it).
+ */
+const CASES: ReadonlyArray<{ error: Error; name: string; kind: ErrorKind; message: string | null }> = [
   { error: new InputError("Bad input: 1 problem", [PROBLEM]), name: "InputError", kind: "input", message: `Bad input: 1 problem\n${PROBLEM_LINE}` },
   { error: new DatasetError("Invalid dataset", [PROBLEM]), name: "DatasetError", kind: "input", message: `Invalid dataset\n${PROBLEM_LINE}` },
   { error: new ExperimentConfigError("Invalid experiment", [PROBLEM]), name: "ExperimentConfigError", kind: "input", message: `Invalid experiment\n${PROBLEM_LINE}` },
@@ -51,9 +74,19 @@ const CASES: ReadonlyArray<{ error: Error; name: string; kind: ErrorKind; messag
   { error: new CredentialsError("No AWS credentials", [PROBLEM]), name: "CredentialsError", kind: "input", message: `No AWS credentials\n${PROBLEM_LINE}` },
   { error: new EmulatorOptionsError("Invalid emulator options", [PROBLEM]), name: "EmulatorOptionsError", kind: "input", message: `Invalid emulator options\n${PROBLEM_LINE}` },
   { error: new ProfilesError("Invalid profiles", [PROBLEM]), name: "ProfilesError", kind: "input", message: `Invalid profiles\n${PROBLEM_LINE}` },
-  { error: new NotebookParamsError("p.json: unknown parameter 'x'"), name: "NotebookParamsError", kind: "input", message: "p.json: unknown parameter 'x'" },
-  { error: new BodyTooLargeError("request body too large"), name: "BodyTooLargeError", kind: "input", message: "request body too large" },
-  { error: new CliError("--timeout: 'x' is not a whole number", "input"), name: "CliError", kind: "input", message: "--timeout: 'x' is not a whole number" },
+  {
+    error: thrown(NotebookParamsError, () => notebookParameters({ maxCostUsd: 1 }, { BB_PARAM_MAX_COST_USD: "a lot" }, () => undefined)),
+    name: "NotebookParamsError",
+    kind: "input",
+    message: "environment variable BB_PARAM_MAX_COST_USD: 'a lot' is not a number (parameter 'maxCostUsd')",
+  },
+  { error: new BodyTooLargeError("request body too large"), name: "BodyTooLargeError", kind: "input", message: null },
+  {
+    error: thrown(CliError, () => overridesFromFlags({ poisson: true }, null)),
+    name: "CliError",
+    kind: "input",
+    message: "--poisson needs an arrival rate: give --rate <per second> (or arrivals in the --config file)",
+  },
   {
     error: budgetError(),
     name: "BudgetExceededError",
@@ -63,11 +96,22 @@ const CASES: ReadonlyArray<{ error: Error; name: string; kind: ErrorKind; messag
   { error: new CsvFormatError("r/requests.csv", 6, "unclosed quote"), name: "CsvFormatError", kind: "results", message: "r/requests.csv:6: unclosed quote" },
   { error: new RecordParseError("r/requests.csv:2: column 'runId' is missing"), name: "RecordParseError", kind: "results", message: "r/requests.csv:2: column 'runId' is missing" },
   { error: new ResultsInputError("'no/such/run' does not exist"), name: "ResultsInputError", kind: "results", message: "'no/such/run' does not exist" },
-  { error: new ManifestError("run.json has manifest format version 0"), name: "ManifestError", kind: "results", message: "run.json has manifest format version 0" },
-  { error: new ResultsStoreError("r is not a run folder (no run.json)"), name: "ResultsStoreError", kind: "results", message: "r is not a run folder (no run.json)" },
-  { error: new NotebookExecutionError("Notebook 02 failed: cell 3", "02.ipynb", "trace"), name: "NotebookExecutionError", kind: "runtime", message: "Notebook 02 failed: cell 3" },
-  { error: new DemoError("02_analyze_results wrote no analysis_report_*.html"), name: "DemoError", kind: "runtime", message: "02_analyze_results wrote no analysis_report_*.html" },
-  { error: new IncompleteStreamError("the response carried no event stream"), name: "IncompleteStreamError", kind: "runtime", message: "the response carried no event stream" },
+  {
+    error: thrown(ManifestError, () => parseRunManifest({ format: "bedrock-bench/run", formatVersion: 2 }, "r/run.json")),
+    name: "ManifestError",
+    kind: "results",
+    message: "r/run.json has manifest format version 2; this version of bedrock-bench reads 1",
+  },
+  {
+    error: thrown(ResultsStoreError, () => ResultsWriter.open(NOT_A_RUN, ["m"])),
+    name: "ResultsStoreError",
+    kind: "results",
+    message: `${NOT_A_RUN} is not a run folder (no run.json)`,
+  },
+  { error: new NotebookExecutionError("Notebook 02 failed: cell 3", "02.ipynb", "trace"), name: "NotebookExecutionError", kind: "runtime", message: null },
+  { error: new DemoError("02_analyze_results wrote no analysis_report_*.html"), name: "DemoError", kind: "runtime", message: null },
+  { error: new IncompleteStreamError("the response carried no event stream"), name: "IncompleteStreamError", kind: "runtime", message: null },
+  { error: recordWriteError(), name: "RecordWriteError", kind: "runtime", message: "the results folder is closed" },
 ];
 
 /** Every `class X extends Y` of lib/ whose name ends in Error (the sources, not the build). */
@@ -93,7 +137,7 @@ test("every error class declared in lib/ is covered here (BedrockError, the emul
   assert.deepEqual(declared, covered);
 });
 
-test("each error class is a BenchError with its kind, and keeps its name and exact message", () => {
+test("each error class is a BenchError with its kind and name; the messages the code throws, exactly", () => {
   for (const { error, name, kind, message } of CASES) {
     assert.ok(error instanceof BenchError, `${name} is a BenchError`);
     assert.ok(error instanceof Error, `${name} is an Error`);
@@ -101,7 +145,7 @@ test("each error class is a BenchError with its kind, and keeps its name and exa
     assert.equal(error.constructor.name, name);
     assert.equal(error.kind, kind, `${name}.kind`);
     assert.equal(errorKind(error), kind, `errorKind(${name})`);
-    assert.equal(error.message, message, `${name}.message`);
+    if (message !== null) assert.equal(error.message, message, `${name}.message`);
     assert.ok(ERROR_KINDS.includes(error.kind));
   }
   // The kind is a literal type: callers narrow on it without a cast.
@@ -163,6 +207,7 @@ test("exitCodeOf: 2 for bad input, a refused budget and unreadable results; 1 fo
     NotebookExecutionError: 1,
     DemoError: 1,
     IncompleteStreamError: 1,
+    RecordWriteError: 1,
   };
   assert.deepEqual(Object.fromEntries(CASES.map((c) => [c.name, exitCodeOf(c.error)])), expected);
   assert.equal(exitCodeOf(new Error("ENOTDIR: not a directory")), 1);
@@ -176,7 +221,7 @@ test("a CliError's exit code follows its kind; it can wrap a library error and k
   assert.equal(new CliError("refused before sending anything", "budget").exitCode, 2);
   assert.equal(new CliError("--resume r: cannot read", "results").exitCode, 2);
   assert.equal(new CliError("it broke", "runtime").exitCode, 1);
-  const cause = new ResultsStoreError("cannot read r/run.json");
+  const cause = CASES.find((c) => c.name === "ResultsStoreError")!.error as ResultsStoreError;
   const wrapped = new CliError(`--resume r: ${cause.message}`, cause.kind, { cause });
   assert.equal(wrapped.cause, cause);
   assert.equal(wrapped.kind, "results");

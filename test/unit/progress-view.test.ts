@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { ProgressView, progressHtml, type ProgressSnapshot } from "../../lib/notebook/progress-view";
+import type { ProgressSnapshot } from "../../lib/engine/run-progress";
+import { ProgressView, progressHtml } from "../../lib/notebook/progress-view";
 
 const base: ProgressSnapshot = { done: 3, total: 12, errors: 1, throttles: 1, inFlight: 2, elapsedMs: 65_000, ratePerSec: 0.0461 };
 

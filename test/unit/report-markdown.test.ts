@@ -55,7 +55,7 @@ test("the Markdown report has every section, the configuration, the tables with 
   assert.ok(overview.some((r) => r[0] === "Successful" && r[1] === "7 (70.0%)"));
   assert.ok(overview.some((r) => r[0] === "Warm-up requests" && r[1] === "1 (excluded from the statistics)"));
   assert.ok(overview.some((r) => r[0] === "Cost (usage × prices, excl. warm-up)" && r[1] === "$0.0115"));
-  // TTFT by hand (test/summary.test.ts): standard 450 / 570 / 585 / 597, optimized 200 / 240 / 245 / 249
+  // TTFT by hand (test/unit/summary.test.ts): standard 450 / 570 / 585 / 597, optimized 200 / 240 / 245 / 249
   const ttft = tableAfter(md, "Time to first token (ms), successful requests");
   assert.deepEqual(ttft[2]!.slice(1), ["4", "450", "450", "570", "585", "597", "129", "300", "600"]);
   assert.deepEqual(ttft[3]!.slice(1), ["3", "200", "200", "240", "245", "249", "50.0", "150", "250"]);

@@ -6,12 +6,52 @@ import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { latestRunFolder, loadResults, resolveResultFiles, resultSetFromRecords, ResultsInputError } from "../../lib/analysis/results-loader";
-import { recordFromCells } from "../../lib/records/request-record";
+import { RECORD_COLUMNS, RecordParseError, type RequestRecord } from "../../lib/records/request-record";
 
 const ANALYSIS = join(__dirname, "..", "fixtures", "analysis");
 const RUN = join(ANALYSIS, "runs", "20250708_120000_fixture");
 const AWS_FILE = join(ANALYSIS, "aws-notebook", "invocations_20250708_111100.csv");
 const BAD = join(ANALYSIS, "bad");
+
+/**
+ * The reference the loader is checked against: one parsed CSV row (header → cell) as a typed record, column by column
+ * from RECORD_COLUMNS, written plainly (the loader's reader, lib/records/record-reader.ts, is the fast one).
+ * `where` names the file and line for error messages.
+ */
+function recordFromCells(cells: Readonly<Record<string, string | undefined>>, where: string): RequestRecord {
+  const out: Record<string, unknown> = {};
+  for (const c of RECORD_COLUMNS) {
+    const raw = cells[c.name];
+    if (raw === undefined) throw new RecordParseError(`${where}: column '${c.name}' is missing`);
+    if (raw === "") {
+      if (c.type === "string") out[c.name] = "";
+      else if (c.nullable) out[c.name] = null;
+      else throw new RecordParseError(`${where}: column '${c.name}' is empty; expected ${c.type}`);
+      continue;
+    }
+    switch (c.type) {
+      case "string":
+        out[c.name] = raw;
+        break;
+      case "boolean":
+        if (raw !== "true" && raw !== "false") {
+          throw new RecordParseError(`${where}: column '${c.name}' is '${raw}'; expected true or false`);
+        }
+        out[c.name] = raw === "true";
+        break;
+      case "number":
+      case "integer": {
+        const n = Number(raw);
+        if (!Number.isFinite(n) || (c.type === "integer" && !Number.isInteger(n))) {
+          throw new RecordParseError(`${where}: column '${c.name}' is '${raw}'; expected ${c.type === "integer" ? "an integer" : "a number"}`);
+        }
+        out[c.name] = n;
+        break;
+      }
+    }
+  }
+  return out as unknown as RequestRecord;
+}
 
 async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "bb-loader-"));
@@ -22,7 +62,7 @@ async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
   }
 }
 
-test("a run folder loads with its run.json, and records equal what records.ts's recordFromCells reads", async () => {
+test("a run folder loads with its run.json, and records equal what the reference recordFromCells (above) reads", async () => {
   const set = await loadResults(RUN, { keepRecords: true });
   assert.equal(set.runs.length, 1);
   const run = set.runs[0]!;

@@ -1,14 +1,19 @@
 // The runner with an injected transport and clock: exact scheduling, records, files, abort, resume and budget.
-// (test/engine-emulator.test.ts runs the same code through the real SDK against the emulator.)
+// (test/integration/engine-emulator.test.ts runs the same code through the real SDK against the emulator.)
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { getEventListeners } from "node:events";
+import fs, { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BudgetExceededError } from "../../lib/inputs/cost";
 import { DatasetError, ExperimentConfigError } from "../../lib/base/input-error";
 import type { RequestRecord } from "../../lib/records/request-record";
 import { readRequestsCsv } from "../../lib/records/record-reader";
-import { ResumeError, runExperiment, type RunOptions } from "../../lib/engine/runner";
+import { type EmulatorStarter, ResumeError, runExperiment, type RunOptions } from "../../lib/engine/runner";
+import { ClientPool } from "../../lib/engine/bedrock-clients";
+import { RecordWriteError } from "../../lib/engine/results-writer";
+import { exitCodeOf } from "../../lib/cli/cli-error";
+import { readManifestJson, writeManifestJson } from "../../lib/records/run-manifest";
 import { estimateRun, planRun } from "../../lib/engine/run-plan";
 import { progressSnapshot, type RunEvent } from "../../lib/engine/run-progress";
 import { ManualClock } from "../helpers/manual-clock";
@@ -275,6 +280,147 @@ describe("runExperiment: abort and resume", () => {
       const third = await f.clock.run(runExperiment({ ...f.base, resume: first.folder }));
       assert.equal(third.counts.sentThisSession, 0);
       assert.equal(third.status, "completed");
+    });
+  });
+});
+
+describe("runExperiment: a record that cannot be written", () => {
+  test("fails the run as a runtime failure (exit 1), not as unreadable results (exit 2); the end is recorded", async (t) => {
+    await withTempDir(async (dir) => {
+      const f = fixture(dir);
+      const full = Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+      const writeSync = fs.writeSync;
+      let rows = 0;
+      // The disk fills up at the third requests.csv row (a row starts with the run ID; log lines with their time).
+      t.mock.method(fs, "writeSync", function (this: unknown, fd: number, data: unknown, ...rest: unknown[]) {
+        if (typeof data === "string" && /^\d{8}_\d{6}/.test(data) && ++rows === 3) throw full;
+        return (writeSync as (...args: unknown[]) => number).call(this, fd, data, ...rest);
+      });
+      let folder = "";
+      const failed = await f.clock.run(
+        runExperiment({
+          ...f.base,
+          experiment: { seed: 5, invocationsPerScenario: 2 },
+          onProgress: (e) => {
+            if (e.type === "run-started") folder = e.folder;
+          },
+        }).then(
+          () => assert.fail("the run did not fail"),
+          (err: unknown) => err,
+        ),
+      );
+      assert.ok(failed instanceof RecordWriteError);
+      assert.deepEqual(
+        [failed.message, failed.cause, failed.kind, exitCodeOf(failed)],
+        [`cannot write to ${join(folder, "requests.csv")}: ENOSPC: no space left on device, write`, full, "runtime", 1],
+      );
+      const manifest = readManifestJson(folder) as { status: string; stopReason: string; message: string };
+      assert.deepEqual([manifest.status, manifest.stopReason], ["failed", "aborted"]);
+      assert.equal(manifest.message, `failed: ${failed.message} (2 succeeded, 0 errors, 0 timeouts)`);
+    });
+  });
+});
+
+describe("runExperiment: older run folders", () => {
+  test("a run.json of the first format (sessions without offsetOrigin) resumes; the resumed offsets start again, as before", async () => {
+    await withTempDir(async (dir) => {
+      const f = fixture(dir);
+      const controller = new AbortController();
+      const experiment = { seed: 5, invocationsPerScenario: 4, concurrency: 3, warmupRequests: 1 };
+      const onProgress = (e: RunEvent): void => {
+        if (e.type === "run-started") f.clock.setTimer(() => controller.abort(new Error("SIGINT")), 450);
+      };
+      const first = await f.clock.run(runExperiment({ ...f.base, experiment, signal: controller.signal, onProgress }));
+      assert.equal(first.counts.missing, 9);
+      // The run.json of the first format version 1: this one without the fields added since (sessions[].offsetOrigin).
+      const stored = readManifestJson(first.folder) as { sessions: Record<string, unknown>[] };
+      for (const session of stored.sessions) delete session["offsetOrigin"];
+      writeManifestJson(first.folder, stored);
+      const resumeAt = f.clock.now();
+      assert.equal(resumeAt, 450);
+
+      const second = await f.clock.run(runExperiment({ ...f.base, resume: first.folder }));
+      assert.equal(second.status, "completed");
+      assert.equal(second.counts.sentThisSession, 9);
+      assert.equal(second.counts.missing, 0);
+      const manifest = readManifestJson(first.folder) as { status: string; sessions: { sent: number; offsetOrigin?: unknown }[] };
+      assert.equal(manifest.status, "completed");
+      assert.deepEqual(manifest.sessions.map((s) => s.sent), [9, 9]);
+      assert.equal("offsetOrigin" in manifest.sessions[0]!, false, "the first session is written back as it was");
+      // No first origin to continue from: the resumed session's offsets start at its own start (the old code's rule).
+      assert.deepEqual(manifest.sessions[1]!.offsetOrigin, { monotonicMs: resumeAt, epochMs: Date.UTC(2025, 0, 1) + resumeAt });
+      const resumed = readRequestsCsv(join(first.folder, "requests.csv")).filter((r) => r.startTimeIso >= new Date(Date.UTC(2025, 0, 1) + resumeAt).toISOString());
+      assert.deepEqual(resumed.map((r) => r.sendOffsetMs), [0, 0, 0, 200, 200, 200, 400, 400, 400]);
+    });
+  });
+});
+
+describe("runExperiment: start-up and release", () => {
+  test("an abort while the session starts (inside the emulator's start) ends the run interrupted, nothing sent, no listener left", async (t) => {
+    await withTempDir(async (dir) => {
+      const f = fixture(dir);
+      // No transport given: the run starts its emulator; the SDK clients' transports are the scripted one.
+      const { transport, ...base } = f.base;
+      t.mock.method(ClientPool.prototype, "transport", transport!);
+      const controller = new AbortController();
+      let closed = 0;
+      const emulatorStarter: EmulatorStarter = async (options) => {
+        controller.abort(new Error("SIGINT"));
+        return { endpoint: "http://127.0.0.1:9", options, close: async () => void closed++ };
+      };
+      const outcome = await f.clock.run(
+        runExperiment({ ...base, experiment: { seed: 5, invocationsPerScenario: 2, warmupRequests: 1 }, signal: controller.signal, emulatorStarter }),
+      );
+      assert.deepEqual(
+        [outcome.status, outcome.stopReason, outcome.counts.sentThisSession, outcome.counts.recorded, outcome.counts.missing, outcome.resumable],
+        ["interrupted", "aborted", 0, 0, 9, true],
+      );
+      assert.equal(f.calls.length, 0);
+      assert.equal(closed, 1);
+      assert.equal(getEventListeners(controller.signal, "abort").length, 0);
+      assert.deepEqual(f.events.map((e) => e.type), ["run-started", "run-stopping", "phase", "run-finished"]);
+      const manifest = readManifestJson(outcome.folder) as { status: string; stopReason: string; emulator: { startedByRun: boolean; endpoint: string } };
+      assert.deepEqual([manifest.status, manifest.stopReason, manifest.emulator.startedByRun, manifest.emulator.endpoint], ["interrupted", "aborted", true, "http://127.0.0.1:9"]);
+      const log = readFileSync(join(outcome.folder, "run.log"), "utf8");
+      assert.match(log, / warn  stopped by the caller \(SIGINT\): scheduling stopped, 0 request\(s\) in flight aborted\n/);
+      assert.deepEqual(readRequestsCsv(join(outcome.folder, "requests.csv")), []);
+    });
+  });
+
+  test("a failure to release the clients is logged, and the end is recorded all the same", async (t) => {
+    await withTempDir(async (dir) => {
+      const f = fixture(dir);
+      const destroy = ClientPool.prototype.destroy;
+      t.mock.method(ClientPool.prototype, "destroy", function (this: ClientPool) {
+        destroy.call(this);
+        throw new Error("the handler would not close");
+      });
+      const outcome = await f.clock.run(runExperiment({ ...f.base, experiment: { seed: 5, invocationsPerScenario: 1 } }));
+      assert.equal(outcome.status, "completed");
+      assert.equal(outcome.message, "completed: 3 succeeded, 0 errors, 0 timeouts");
+      const manifest = readManifestJson(outcome.folder) as { status: string; message: string; endedAt: string | null; sessions: { status: string }[] };
+      assert.deepEqual([manifest.status, manifest.message, manifest.endedAt, manifest.sessions[0]!.status], ["completed", outcome.message, outcome.endedAt, "completed"]);
+      const log = readFileSync(join(outcome.folder, "run.log"), "utf8").trimEnd().split("\n").map((line) => line.replace(/^\S+ /, ""));
+      assert.deepEqual(log.slice(-2), ["warn  releasing the clients and the emulator failed: the handler would not close", "info  completed: 3 succeeded, 0 errors, 0 timeouts"]);
+    });
+  });
+
+  test("a warning given before the run has a folder goes to the process's warnings (stderr), not nowhere", async (t) => {
+    await withTempDir(async (dir) => {
+      const f = fixture(dir);
+      const { transport: _transport, ...base } = f.base;
+      writeFileSync(base.outputDir!, "a file where the results folder should be");
+      const emulatorStarter: EmulatorStarter = async (options) => ({
+        endpoint: "http://127.0.0.1:9",
+        options,
+        close: async () => {
+          throw new Error("the port stayed open");
+        },
+      });
+      const warnings = t.mock.method(process, "emitWarning", () => undefined);
+      await assert.rejects(runExperiment({ ...base, experiment: { seed: 5, invocationsPerScenario: 1 }, emulatorStarter }), { code: "EEXIST" });
+      assert.deepEqual(warnings.mock.calls.map((c) => c.arguments), [["bedrock-bench run: closing the emulator failed: the port stayed open", "BedrockBenchRunWarning"]]);
+      assert.equal(f.calls.length, 0);
     });
   });
 });

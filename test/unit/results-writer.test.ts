@@ -1,11 +1,14 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { appendFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import fs from "node:fs";
+import { appendFileSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { parse } from "csv-parse/sync";
-import { LOG_FILE, REQUESTS_FILE, ResultsStore, ResultsStoreError, readAnswersFile, readManifest } from "../../lib/engine/results-writer";
+import { LOG_FILE, REQUESTS_FILE, RecordWriteError, ResultsStoreError, ResultsWriter, readAnswersFile } from "../../lib/engine/results-writer";
+import { errorKind } from "../../lib/base/errors";
+import { exitCodeOf } from "../../lib/cli/cli-error";
 import { readRequestsCsv } from "../../lib/records/record-reader";
-import { MANIFEST_FILE } from "../../lib/records/run-manifest";
+import { MANIFEST_FILE, writeManifestJson } from "../../lib/records/run-manifest";
 import { RECORD_COLUMN_NAMES, type RequestRecord } from "../../lib/records/request-record";
 import { failedRecord, successRecord } from "../fixtures/analysis/synthetic-records";
 import { withTempDir } from "../helpers/temp-dir";
@@ -22,12 +25,12 @@ function records(runId: string): RequestRecord[] {
   ];
 }
 
-describe("ResultsStore.create", () => {
+describe("ResultsWriter.create", () => {
   test("makes results/<YYYYMMDD_HHMMSS>_<name>/ and never reuses an existing folder", async () => {
     await withTempDir((dir) => {
-      const a = ResultsStore.create(join(dir, "results"), "my run", STARTED, [HAIKU]);
-      const b = ResultsStore.create(join(dir, "results"), "my run", STARTED, [HAIKU]);
-      const c = ResultsStore.create(join(dir, "results"), "", STARTED, [HAIKU]);
+      const a = ResultsWriter.create(join(dir, "results"), "my run", STARTED, [HAIKU]);
+      const b = ResultsWriter.create(join(dir, "results"), "my run", STARTED, [HAIKU]);
+      const c = ResultsWriter.create(join(dir, "results"), "", STARTED, [HAIKU]);
       assert.equal(a.runId, "20250708_123005_my_run");
       assert.equal(b.runId, "20250708_123005_my_run_2");
       assert.equal(c.runId, "20250708_123005");
@@ -39,7 +42,7 @@ describe("ResultsStore.create", () => {
 
   test("every append is on disk at once (crash-safe), CSV-quoted, full precision, and answers per model", async () => {
     await withTempDir((dir) => {
-      const store = ResultsStore.create(dir, "", STARTED, [HAIKU, ARN]);
+      const store = ResultsWriter.create(dir, "", STARTED, [HAIKU, ARN]);
       const rows = records(store.runId);
       store.append(rows[0]!, "Machine learning is…");
       store.append(rows[1]!, "");
@@ -50,10 +53,8 @@ describe("ResultsStore.create", () => {
       assert.deepEqual(readAnswersFile(haikuFile).map((a) => [a.callId, a.responseText, a.success]), [[`${store.runId}/0`, "Machine learning is…", true]]);
       store.append(rows[2]!, "Second");
       store.log("info", "line one\nline two");
-      store.writeManifest({ runId: store.runId, status: "completed" });
       store.close();
       store.close(); // idempotent
-      assert.throws(() => store.append(rows[0]!, ""), ResultsStoreError);
 
       const csv = readFileSync(join(store.folder, REQUESTS_FILE), "utf8");
       assert.equal(csv.split("\n")[0], RECORD_COLUMN_NAMES.join(","));
@@ -65,26 +66,61 @@ describe("ResultsStore.create", () => {
       const arn = JSON.parse(readFileSync(arnFile, "utf8")) as { success: boolean; error: { class: string; side: string; httpStatus: number } }[];
       assert.deepEqual(arn[0]!.error, { class: "ThrottlingException", message: 'Too many, "quoted", with\nnewline', side: "before-stream", httpStatus: 429, chunksBeforeFault: null });
       assert.match(readFileSync(join(store.folder, LOG_FILE), "utf8"), /^\d{4}-\d{2}-\d{2}T[\d:.]+Z info  line one line two\n$/);
-      assert.deepEqual(readManifest(store.folder), { runId: store.runId, status: "completed" });
-      assert.ok(!existsSync(join(store.folder, `${MANIFEST_FILE}.tmp`)));
     });
   });
 
-  test("a model not declared at creation is an error, not a silently lost answer", async () => {
+  test("a model not declared at creation is an error, not a silently lost answer (nor a record without its answer)", async () => {
     await withTempDir((dir) => {
-      const store = ResultsStore.create(dir, "", STARTED, [HAIKU]);
-      assert.throws(() => store.append({ ...records(store.runId)[1]! }, ""), /model arn:aws:bedrock.* was not declared/);
+      const store = ResultsWriter.create(dir, "", STARTED, [HAIKU]);
+      assert.throws(() => store.append({ ...records(store.runId)[1]! }, ""), {
+        name: "RecordWriteError",
+        message: `model ${ARN} was not declared when the results folder was opened`,
+      });
       store.close();
+      assert.deepEqual(readRequestsCsv(join(store.folder, REQUESTS_FILE)), []);
+    });
+  });
+
+  test("a record that cannot be written during a run is a runtime failure (exit 1), not unreadable results (exit 2)", async (t) => {
+    await withTempDir((dir) => {
+      const store = ResultsWriter.create(dir, "", STARTED, [HAIKU]);
+      const row = records(store.runId)[0]!;
+      // The disk refuses the write: the system's error is the cause.
+      const full = Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+      const write = t.mock.method(fs, "writeSync", () => {
+        throw full;
+      });
+      let thrown: unknown;
+      assert.throws(
+        () => store.append(row, ""),
+        (err: unknown) => {
+          thrown = err;
+          return true;
+        },
+      );
+      write.mock.restore();
+      assert.ok(thrown instanceof RecordWriteError);
+      assert.deepEqual(
+        [thrown.name, thrown.message, thrown.cause, errorKind(thrown), exitCodeOf(thrown)],
+        ["RecordWriteError", `cannot write to ${join(store.folder, REQUESTS_FILE)}: ENOSPC: no space left on device, write`, full, "runtime", 1],
+      );
+      // A closed folder.
+      store.close();
+      assert.throws(() => store.append(row, ""), (err: unknown) => {
+        assert.ok(err instanceof RecordWriteError);
+        assert.deepEqual([err.message, err.kind, exitCodeOf(err)], ["the results folder is closed", "runtime", 1]);
+        return true;
+      });
     });
   });
 });
 
-describe("ResultsStore.open (resume)", () => {
+describe("ResultsWriter.open (resume)", () => {
   test("returns what was written, repairs a torn last line, keeps answers of recorded requests only", async () => {
     await withTempDir((dir) => {
-      const store = ResultsStore.create(dir, "resume", STARTED, [HAIKU, ARN]);
+      const store = ResultsWriter.create(dir, "resume", STARTED, [HAIKU, ARN]);
       const rows = records(store.runId);
-      store.writeManifest({ runId: store.runId });
+      writeManifestJson(store.folder, { runId: store.runId });
       store.append(rows[0]!, "first");
       store.append(rows[1]!, "");
       // Simulate a crash: no close(), a torn CSV row and an answer whose record never made it.
@@ -92,7 +128,7 @@ describe("ResultsStore.open (resume)", () => {
       const haikuFile = join(store.folder, "answers_us.anthropic.claude-3-5-haiku-20241022-v1_0.json");
       appendFileSync(haikuFile, `,\n${JSON.stringify({ ...JSON.parse(JSON.stringify(readAnswersFile(haikuFile)[0])), sequence: 2 })}\n,{"torn`);
 
-      const { store: reopened, records: found } = ResultsStore.open(store.folder, [HAIKU]);
+      const { store: reopened, records: found } = ResultsWriter.open(store.folder, [HAIKU]);
       assert.deepEqual(found, rows.slice(0, 2));
       reopened.append(rows[2]!, "third");
       reopened.close();
@@ -107,13 +143,20 @@ describe("ResultsStore.open (resume)", () => {
     });
   });
 
-  test("refuses folders that are not runs, and requests.csv files with other columns", async () => {
+  test("refuses folders that are not runs, and requests.csv files with other columns: bad input (exit 2), nothing sent", async () => {
     await withTempDir((dir) => {
-      assert.throws(() => ResultsStore.open(dir, [HAIKU]), new RegExp(`${basename(dir)} is not a run folder \\(no run\\.json\\)`));
+      const refused = (message: string) => (err: unknown) => {
+        assert.ok(err instanceof ResultsStoreError);
+        assert.deepEqual([err.message, err.kind, exitCodeOf(err)], [message, "results", 2]);
+        return true;
+      };
+      assert.throws(() => ResultsWriter.open(dir, [HAIKU]), refused(`${dir} is not a run folder (no run.json)`));
       writeFileSync(join(dir, MANIFEST_FILE), "{}");
       writeFileSync(join(dir, REQUESTS_FILE), "runId,sequence\n");
-      assert.throws(() => ResultsStore.open(dir, [HAIKU]), /has different columns than this version of bedrock-bench writes/);
-      assert.throws(() => readManifest(join(dir, "nope")), ResultsStoreError);
+      assert.throws(
+        () => ResultsWriter.open(dir, [HAIKU]),
+        refused(`${join(dir, REQUESTS_FILE)} has different columns than this version of bedrock-bench writes; it cannot be resumed by this version`),
+      );
     });
   });
 });
