@@ -8,6 +8,23 @@ export interface DisplaySink {
   html(html: string): void;
 }
 
+/**
+ * Class names that make Jupyter's math typesetting skip an element and everything inside it. Without them JupyterLab
+ * reads any `$…$` pair in an HTML output as LaTeX ("measured $0.09, estimated $0.10" showed as math).
+ * `mathjax_ignore` is the one JupyterLab 4 honours (MathJax 3's default; test/e2e/jupyterlab.test.ts fails without it,
+ * and with `tex2jax_ignore` alone); `tex2jax_ignore` is MathJax 2's, for the classic Notebook 6 (the set-up's fallback).
+ * Escaping `$` as `&#36;` does not help: MathJax reads the page's text, where the entity is a `$` again.
+ */
+export const NO_MATH_CLASSES = "mathjax_ignore tex2jax_ignore";
+
+/**
+ * HTML as a notebook output: wrapped in one element that math typesetting skips, so a `$` stays a dollar sign. Every
+ * HTML the library shows in a notebook goes through here (`Display`, the progress box).
+ */
+export function notebookHtml(html: string): string {
+  return `<div class="${NO_MATH_CLASSES}">${html}</div>`;
+}
+
 /** The tslab kernel's display, loaded lazily so the library also works outside a notebook. */
 export function tslabSink(): DisplaySink {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -43,30 +60,31 @@ export class Display {
 
   constructor(private readonly sink: DisplaySink) {}
 
+  /** Any HTML (trusted: the caller escapes user text); shown without math typesetting, as everything here. */
   html(html: string): void {
-    this.sink.html(html);
+    this.sink.html(notebookHtml(html));
   }
 
   /** Plain text as a paragraph (escaped). */
   text(text: string): void {
-    this.sink.html(`<p>${escapeHtml(text)}</p>`);
+    this.html(`<p>${escapeHtml(text)}</p>`);
   }
 
   table(input: TableInput, options: TableOptions & { columns?: readonly string[] } = {}): void {
     const { rows, columns } = tableRows(input);
-    this.sink.html(tableHtml(rows, options.columns ?? columns, options));
+    this.html(tableHtml(rows, options.columns ?? columns, options));
   }
 
   /** Emits plotly.js into the document now. Call it in a notebook's first cell so re-running later cells keeps charts working. */
   charts(): void {
-    this.sink.html(`${plotlyLibraryScript()}<p class="bb-note">Interactive charts enabled (plotly.js embedded, works offline).</p>`);
+    this.html(`${plotlyLibraryScript()}<p class="bb-note">Interactive charts enabled (plotly.js embedded, works offline).</p>`);
     this.libraryEmitted = true;
   }
 
   chart(figure: PlotlyFigure): void {
     const library = this.libraryEmitted ? "" : plotlyLibraryScript();
     this.libraryEmitted = true;
-    this.sink.html(library + chartHtml(figure));
+    this.html(library + chartHtml(figure));
   }
 }
 

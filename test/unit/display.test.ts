@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as dfd from "danfojs-node";
-import { Display, tableRows } from "../../lib/notebook/display";
+import { Display, NO_MATH_CLASSES, notebookHtml, tableRows } from "../../lib/notebook/display";
 
 function capture(): { display: Display; outputs: string[] } {
   const outputs: string[] = [];
@@ -43,6 +43,33 @@ describe("Display", () => {
     display.chart({ data: [{ type: "bar", name: "</script><script>alert(1)</script>", x: [1], y: [1] }] });
     assert.equal(outputs[1]!.includes("</script><script>alert"), false);
     assert.ok(outputs[1]!.includes("\\u003c/script\\u003e"));
+  });
+});
+
+describe("no math typesetting in notebook outputs", () => {
+  // JupyterLab typesets any `$…$` pair in HTML output as LaTeX: notebook 01's run summary showed
+  // "measured $0.0948, estimated $0.101" as math (test/e2e/jupyterlab.test.ts sees it in a live JupyterLab).
+  const COST = "measured $0.0948, estimated $0.101";
+
+  test("the wrapper carries the class JupyterLab 4's MathJax skips (mathjax_ignore) and the classic Notebook's (tex2jax_ignore)", () => {
+    assert.deepEqual(NO_MATH_CLASSES.split(" ").sort(), ["mathjax_ignore", "tex2jax_ignore"]);
+    assert.equal(notebookHtml("<p>x</p>"), '<div class="mathjax_ignore tex2jax_ignore"><p>x</p></div>');
+  });
+
+  test("every output of a Display is wrapped, and its dollar signs are left as they are", () => {
+    const { display, outputs } = capture();
+    display.html(`<p>${COST}</p>`);
+    display.text(COST);
+    display.table([{ item: "cost", value: COST }]);
+    display.charts();
+    display.chart({ data: [{ type: "bar", name: COST, x: ["a"], y: [1] }] });
+    assert.equal(outputs.length, 5);
+    for (const out of outputs) {
+      assert.ok(out.startsWith('<div class="mathjax_ignore tex2jax_ignore">'), out.slice(0, 80));
+      assert.ok(out.endsWith("</div>"));
+    }
+    assert.equal(outputs[1], notebookHtml(`<p>${COST}</p>`), "text: one paragraph inside the wrapper");
+    assert.ok(outputs[2]!.includes(`<td style="text-align:left">${COST}</td>`), "a table cell keeps its `$` (MathJax reads text, not markup)");
   });
 });
 

@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { ProgressSnapshot } from "../../lib/engine/run-progress";
 import { ProgressView, progressHtml } from "../../lib/notebook/progress-view";
+import { notebookHtml } from "../../lib/notebook/display";
 
 const base: ProgressSnapshot = { done: 3, total: 12, errors: 1, throttles: 1, inFlight: 2, elapsedMs: 65_000, ratePerSec: 0.0461 };
 
@@ -32,6 +33,8 @@ describe("ProgressView", () => {
     t = 200;
     view.update({ ...base, done: 3, finished: true });
     assert.equal(shown.length, 2);
+    // each update is the whole box, wrapped like every notebook output against math typesetting (display.ts)
+    assert.equal(shown[0], notebookHtml(progressHtml({ ...base, done: 1 })));
     assert.match(shown[0]!, /value="1"/);
     assert.match(shown[1]!, /value="3"/);
     t = 300;
