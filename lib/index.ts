@@ -51,7 +51,8 @@ export { estimateCost, type CostEstimate, type ConfigurationEstimate } from "./i
 
 // Running: plan, estimate, run, progress
 export { planRun, estimateRun, type RunInputs, type RunPlan, type RunEstimate } from "./engine/run-plan";
-export { runExperiment, type RunOptions, type RunOutcome, type RunCounts } from "./engine/runner";
+export { runExperiment, type RunOptions, type RunOutcome, type RunCounts, type EmulatorStarter } from "./engine/runner";
+export { realClock, type Clock, type ClockReadings } from "./base/clock";
 export {
   progressSnapshot,
   type ProgressSnapshot,
@@ -85,6 +86,7 @@ export {
   type Comparison,
   type ComparisonOptions,
   type ComparisonOutcome,
+  type VerdictKind,
   type FallbackRate,
   type MetricComparison,
 } from "./analysis/comparison";
@@ -108,6 +110,7 @@ export {
   overviewTable,
   runsTable,
   throughputTable,
+  tableRecords,
   type ReportTable,
 } from "./report/report-tables";
 export { chartsOf, type AnalysisChart, type AnalysisChartSet, type OmittedChart } from "./report/analysis-charts";
