@@ -42,12 +42,21 @@ export class NotebookExecutionError extends BenchError {
   }
 }
 
-/** The Python that runs Jupyter: $BEDROCK_BENCH_PYTHON, else what `scripts/setup-jupyter.sh` found, else python3. */
+/**
+ * The Python that runs Jupyter: $BEDROCK_BENCH_PYTHON, else the one `scripts/setup-jupyter.sh` recorded in
+ * `.jupyter/python-path` (the project's `.venv/` with JupyterLab by default), else `.venv/bin/python` if present, else
+ * python3. `npm run jupyter`, the headless runner and the tests all use this one.
+ */
 export function jupyterPython(root: string = projectRoot(), env: NodeJS.ProcessEnv = process.env): string {
   const chosen = env["BEDROCK_BENCH_PYTHON"];
   if (chosen) return chosen;
   const recorded = join(root, ".jupyter", "python-path");
-  if (existsSync(recorded)) return readFileSync(recorded, "utf8").trim();
+  if (existsSync(recorded)) {
+    const path = readFileSync(recorded, "utf8").trim();
+    if (path) return path;
+  }
+  const venv = join(root, ".venv", "bin", "python");
+  if (existsSync(venv)) return venv;
   return existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
 }
 

@@ -99,13 +99,18 @@ describe("failureSummary", () => {
   });
 });
 
-test("jupyterPython: BEDROCK_BENCH_PYTHON wins over the Python the set-up script recorded", async () => {
+test("jupyterPython: BEDROCK_BENCH_PYTHON wins over the Python the set-up script recorded, which wins over .venv/", async () => {
   const root = await mkdtemp(join(tmpdir(), "bb-py-"));
   try {
     await mkdir(join(root, ".jupyter"), { recursive: true });
     await writeFile(join(root, ".jupyter", "python-path"), "/opt/recorded/python3\n");
     assert.equal(jupyterPython(root, {}), "/opt/recorded/python3");
     assert.equal(jupyterPython(root, { BEDROCK_BENCH_PYTHON: "/home/me/venv/bin/python" }), "/home/me/venv/bin/python");
+    // nothing recorded: the project's .venv (where the set-up installs JupyterLab), if there is one
+    await rm(join(root, ".jupyter"), { recursive: true });
+    await mkdir(join(root, ".venv", "bin"), { recursive: true });
+    await writeFile(join(root, ".venv", "bin", "python"), "");
+    assert.equal(jupyterPython(root, {}), join(root, ".venv", "bin", "python"));
   } finally {
     await rm(root, { recursive: true, force: true });
   }
