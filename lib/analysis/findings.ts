@@ -12,7 +12,7 @@
  */
 import type { Analysis } from "./analyze-results";
 import type { Comparison, ComparedMetric, ComparisonOutcome, FallbackRate, MetricComparison } from "./comparison";
-import { sortedSample, type GroupDimension, type GroupKey, type RequestGroup } from "./request-groups";
+import { GROUP_DIMENSIONS, sortedSample, type GroupDimension, type GroupKey, type RequestGroup } from "./request-groups";
 import { bootstrapQuantileCi, type ConfidenceInterval } from "./stats";
 import type { SummaryRow } from "./summary";
 import { seededRandom } from "../base/random";
@@ -163,18 +163,8 @@ export interface Findings {
   warnings: string[];
 }
 
-const DIMENSION_ORDER: readonly GroupDimension[] = [
-  "region",
-  "performanceConfig",
-  "serviceTier",
-  "concurrency",
-  "loadModel",
-  "taskType",
-  "tags",
-  "target",
-  "source",
-  "runId",
-];
+/** The dimensions that can tell a model's configurations apart, in the groups' order. */
+const DIMENSION_ORDER: readonly GroupDimension[] = GROUP_DIMENSIONS.filter((d) => d !== "model");
 
 function findingGroup(g: RequestGroup): FindingGroup {
   return { id: g.id, label: g.label, key: g.key, successes: g.successes };
