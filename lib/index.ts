@@ -114,6 +114,7 @@ export {
   type ReportTable,
 } from "./report/report-tables";
 export { chartsOf, type AnalysisChart, type AnalysisChartSet, type OmittedChart } from "./report/analysis-charts";
+export { ChartSvgError } from "./report/chart-svg";
 export { METRIC_DEFINITIONS, PERCENTILE_METHOD, type MetricDefinition } from "./report/metric-definitions";
 export { verdictOf, metricVerdict, sampleWarning, OUTCOME_LABELS } from "./report/verdicts";
 export { wordedFindings, type WordedFindings } from "./report/findings";

@@ -49,3 +49,20 @@ export async function freeStem(dir: string, stems: readonly { stem: string; exte
     if (!taken.some(Boolean)) return stems.map(({ stem }) => `${stem}${suffix}`);
   }
 }
+
+/**
+ * Creates the folder `<parent>/<stem>`, or `<stem>_2`, `_3`, … when taken, creating `parent`; an existing folder is
+ * never reused, so files written into the new one cannot overwrite anything. Returns its path.
+ */
+export async function createNewDir(parent: string, stem: string): Promise<string> {
+  await mkdir(parent, { recursive: true });
+  for (let n = 1; ; n++) {
+    const path = join(parent, `${stem}${n === 1 ? "" : `_${n}`}`);
+    try {
+      await mkdir(path);
+      return path;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+  }
+}

@@ -10,6 +10,7 @@ interface ReportOptions extends AnalysisCliOptions {
   out: string;
   title?: string;
   distribution: "box" | "violin";
+  svg?: boolean;
 }
 
 const HELP_AFTER = `
@@ -17,12 +18,18 @@ Examples:
   $ bedrock-bench report                                     # the latest run under results/, HTML and Markdown
   $ bedrock-bench report results/20250708_120000_demo --format html --title "Haiku: standard vs optimized"
   $ bedrock-bench report "results/2025*" ~/old/invocations_*.csv --out reports/
+  $ bedrock-bench report --svg                               # also every chart as an SVG file
 
 Writes analysis_report_<timestamp>.html (self-contained: plotly.js inlined, opens offline, every chart downloads as
 SVG), analysis_report_<timestamp>.md and analysis_summary_<timestamp>.csv into --out, never overwriting an earlier
 file, and prints their paths. The reports hold the configuration (from each run's run.json), an overview, results per
 group, latency and TTFT tables, comparisons with verdicts, errors, throttles, retries and fallbacks, cost, the charts
 (HTML) and the definitions of every metric.
+
+--svg also writes every chart as <chart id>.svg (e.g. ttft-box.svg) into a new folder beside the reports,
+analysis_report_<timestamp>_charts/, drawn by Plotly in a headless Chromium: $BEDROCK_BENCH_CHROMIUM, else
+/usr/bin/chromium, else chromium or google-chrome on PATH. Without one it fails (exit 1) before writing anything:
+install Chromium (apt-get install chromium) or set BEDROCK_BENCH_CHROMIUM.
 
 Exit codes: 0 done; 2 bad input (a missing path, or a bad cell: the message names file, line, column and value);
 1 any other failure.`;
@@ -43,6 +50,7 @@ export function registerReportCommand(program: Command, streams: CliStreams = pr
     .option("--out <dir>", "folder for the reports", "results-analysis")
     .option("--title <title>", "report title (default: from the experiments' names)")
     .addOption(new Option("--distribution <kind>", "latency distributions as box or violin plots").choices(["box", "violin"]).default("box"))
+    .option("--svg", "also write every chart as an SVG file into analysis_report_<timestamp>_charts/ (needs Chromium)")
     .addHelpText("after", HELP_AFTER)
     .action(async (inputs: string[], opts: ReportOptions) => {
       const log = (line: string) => streams.stderr.write(`${line}\n`);
@@ -51,6 +59,7 @@ export function registerReportCommand(program: Command, streams: CliStreams = pr
         outputDir: resolve(opts.out),
         formats: opts.format,
         ...(opts.title !== undefined ? { title: opts.title } : {}),
+        ...(opts.svg === true ? { svg: true } : {}),
       });
       if (opts.json) {
         printJson({ inputs: analysis.inputs, files: analysis.results.runs.map((r) => r.file), ...paths }, streams);
@@ -59,5 +68,6 @@ export function registerReportCommand(program: Command, streams: CliStreams = pr
       if (paths.html) streams.stdout.write(`HTML report: ${shownPath(paths.html)}\n`);
       if (paths.markdown) streams.stdout.write(`Markdown report: ${shownPath(paths.markdown)}\n`);
       if (paths.summaryCsv) streams.stdout.write(`Summary CSV: ${shownPath(paths.summaryCsv)}\n`);
+      if (paths.svgCharts) streams.stdout.write(`SVG charts: ${shownPath(paths.svgCharts)}\n`);
     });
 }

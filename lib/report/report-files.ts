@@ -1,11 +1,15 @@
 /**
  * Writing an analysis to disk: the HTML and Markdown reports and the summary CSV beside them, under
  * `results-analysis/` by default, with one timestamp (`analysis_report_<YYYYMMDD_HHMMSS>.html`, `….md`,
- * `analysis_summary_<YYYYMMDD_HHMMSS>.csv`), never overwriting an earlier file (`_2`, `_3`, … when taken).
+ * `analysis_summary_<YYYYMMDD_HHMMSS>.csv`), never overwriting an earlier file (`_2`, `_3`, … when taken). On request
+ * (`svg`) every chart as an SVG file drawn by Plotly, in a folder beside them
+ * (`analysis_report_<YYYYMMDD_HHMMSS>_charts/<chart id>.svg`).
  */
 import { basename, resolve } from "node:path";
 import type { Analysis } from "../analysis/analyze-results";
 import { fileTimestamp, freeStem, writeNewFile } from "../base/output-file";
+import { chartsOf } from "./analysis-charts";
+import { ChartSvgError, renderChartSvgs, writeChartSvgs, type ChartSvg } from "./chart-svg";
 import { buildReport, type ReportOptions } from "./report";
 import { reportHtml } from "./report-html";
 import { reportMarkdown } from "./report-markdown";
@@ -21,6 +25,13 @@ export interface WriteReportsOptions extends ReportOptions {
   formats?: readonly ReportFormat[];
   /** Also write the summary CSV beside them (default true). */
   summaryCsv?: boolean;
+  /**
+   * Also write every chart (`chartsOf(analysis).charts`) as `<chart id>.svg` into a new folder beside the reports,
+   * `analysis_report_<timestamp>_charts/` (default false). Plotly draws them in a headless Chromium:
+   * `$BEDROCK_BENCH_CHROMIUM`, else `/usr/bin/chromium`, else `chromium` or `google-chrome` on PATH; without one a
+   * `ChartSvgError` (kind `runtime`) is thrown before any file is written.
+   */
+  svg?: boolean;
   /** Clock for the file names' timestamp (default: now). */
   now?: () => Date;
 }
@@ -30,6 +41,8 @@ export interface ReportPaths {
   html: string | null;
   markdown: string | null;
   summaryCsv: string | null;
+  /** The folder of the charts' SVG files (`<chart id>.svg` each), when `svg` was asked. */
+  svgCharts: string | null;
 }
 
 /** Checks a list of report formats, e.g. from `--format html,md`; throws a RangeError naming the bad one. */
@@ -52,20 +65,32 @@ export async function writeReports(analysis: Analysis, options: WriteReportsOpti
   const formats = parseReportFormats(options.formats ?? REPORT_FORMATS);
   const dir = resolve(options.outputDir ?? "results-analysis");
   const stamp = fileTimestamp((options.now ?? (() => new Date()))());
+  // The charts are drawn first, in memory: without a browser nothing is written, not even the reports.
+  let svgs: ChartSvg[] | null = null;
+  if (options.svg === true) {
+    try {
+      svgs = await renderChartSvgs(chartsOf(analysis).charts);
+    } catch (error) {
+      if (error instanceof ChartSvgError) throw new ChartSvgError(`${error.message} No report was written.`, { cause: error });
+      throw error;
+    }
+  }
   const wanted = [
     ...(formats.includes("html") ? [{ stem: `analysis_report_${stamp}`, extension: ".html" }] : []),
     ...(formats.includes("md") ? [{ stem: `analysis_report_${stamp}`, extension: ".md" }] : []),
     ...(options.summaryCsv === false ? [] : [{ stem: `analysis_summary_${stamp}`, extension: ".csv" }]),
+    ...(svgs !== null ? [{ stem: `analysis_report_${stamp}`, extension: "_charts" }] : []),
   ];
   const stems = await freeStem(dir, wanted);
   const stemOf = (extension: string) => stems[wanted.findIndex((w) => w.extension === extension)]!;
   const doc = buildReport(analysis, options);
-  const paths: ReportPaths = { html: null, markdown: null, summaryCsv: null };
+  const paths: ReportPaths = { html: null, markdown: null, summaryCsv: null, svgCharts: null };
   if (formats.includes("html")) paths.html = await writeNewFile(dir, stemOf(".html"), ".html", reportHtml(doc));
   if (formats.includes("md")) {
     const markdown = reportMarkdown(doc, paths.html ? { htmlFile: basename(paths.html) } : {});
     paths.markdown = await writeNewFile(dir, stemOf(".md"), ".md", markdown);
   }
   if (options.summaryCsv !== false) paths.summaryCsv = await writeNewFile(dir, stemOf(".csv"), ".csv", summaryToCsv(analysis.summary));
+  if (svgs !== null) paths.svgCharts = (await writeChartSvgs(dir, `${stemOf("_charts")}_charts`, svgs)).dir;
   return paths;
 }

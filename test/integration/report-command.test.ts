@@ -72,3 +72,31 @@ test("a failure that is not bad input exits 1 with one line", async () => {
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^bedrock-bench: ENOTDIR: not a directory, mkdir '.*README\.md\/reports'\n$/);
 });
+
+test("report --svg: listed in --help, writes every chart as an SVG into a folder beside the reports", async () => {
+  const help = await runCli(["report", "--help"]);
+  assert.equal(help.code, 0);
+  for (const text of ["--svg", "analysis_report_<timestamp>_charts/", "BEDROCK_BENCH_CHROMIUM", "apt-get install chromium"]) {
+    assert.ok(help.stdout.includes(text), text);
+  }
+  const out = join(dir, "svg");
+  const r = await runCli(["report", FIXTURE, "--out", out, "--format", "html", "--svg"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^SVG charts: .*analysis_report_\d{8}_\d{6}_charts$/m);
+  const entries = (await readdir(out)).map((f) => f.replace(/\d{8}_\d{6}/, "T")).sort();
+  assert.deepEqual(entries, ["analysis_report_T.html", "analysis_report_T_charts", "analysis_summary_T.csv"]);
+  const folder = (await readdir(out)).find((f) => f.endsWith("_charts"))!;
+  const svgs = await readdir(join(out, folder));
+  assert.ok(svgs.includes("ttft-box.svg") && svgs.length >= 5, svgs.join(", "));
+  assert.ok(svgs.every((f) => f.endsWith(".svg")));
+  assert.match(await readFile(join(out, folder, "ttft-box.svg"), "utf8"), /^<svg[\s>][\s\S]*Time to first token/);
+});
+
+test("report --svg without a browser fails with exit 1 and one clear line, and writes nothing", async () => {
+  const out = join(dir, "svg-no-browser");
+  const r = await runCli(["report", FIXTURE, "--out", out, "--svg"], { env: { BEDROCK_BENCH_CHROMIUM: "/nonexistent" } });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /BEDROCK_BENCH_CHROMIUM=\/nonexistent is not an executable file\. Install Chromium \(Debian\/Ubuntu: apt-get install chromium\)/);
+  assert.equal(r.stdout, "");
+  await assert.rejects(readdir(out), { code: "ENOENT" });
+});

@@ -19,6 +19,7 @@ test("reports and the summary CSV are written side by side with one timestamp, n
       html: join(dir, "analysis_report_20250709_083005.html"),
       markdown: join(dir, "analysis_report_20250709_083005.md"),
       summaryCsv: join(dir, "analysis_summary_20250709_083005.csv"),
+      svgCharts: null,
     });
     assert.equal(await readFile(first.summaryCsv!, "utf8"), summaryToCsv(analysis.summary));
     assert.match(await readFile(first.markdown!, "utf8"), /\[the HTML report\]\(analysis_report_20250709_083005\.html#figure-ttft-box\)/);
@@ -29,11 +30,12 @@ test("reports and the summary CSV are written side by side with one timestamp, n
       html: join(dir, "analysis_report_20250709_083005_3.html"),
       markdown: join(dir, "analysis_report_20250709_083005_3.md"),
       summaryCsv: join(dir, "analysis_summary_20250709_083005_3.csv"),
+      svgCharts: null,
     });
     assert.equal(await readFile(join(dir, "analysis_report_20250709_083005_2.md"), "utf8"), "mine");
     // only the files asked for decide the suffix: "_2" is free for an HTML report alone
     const htmlOnly = await writeReports(analysis, { outputDir: dir, now, formats: ["html"], summaryCsv: false });
-    assert.deepEqual(htmlOnly, { html: join(dir, "analysis_report_20250709_083005_2.html"), markdown: null, summaryCsv: null });
+    assert.deepEqual(htmlOnly, { html: join(dir, "analysis_report_20250709_083005_2.html"), markdown: null, summaryCsv: null, svgCharts: null });
     assert.equal((await readdir(dir)).length, 8);
   } finally {
     await rm(dir, { recursive: true, force: true });
