@@ -52,6 +52,7 @@ export { estimateCost, type CostEstimate, type ConfigurationEstimate } from "./i
 // Running: plan, estimate, run, progress
 export { planRun, estimateRun, type RunInputs, type RunPlan, type RunEstimate } from "./engine/run-plan";
 export { runExperiment, type RunOptions, type RunOutcome, type RunCounts, type EmulatorStarter } from "./engine/runner";
+export { readAnswers, readAnswersFile, type AnswerEntry, type AnswersFileContent, type AnswersFileHead } from "./engine/results-writer";
 export { realClock, type Clock, type ClockReadings } from "./base/clock";
 export {
   progressSnapshot,
@@ -78,6 +79,7 @@ export {
 export { loadResults, resultSetFromRecords, type ResultSet, type LoadOptions, type RunInfo } from "./analysis/results-loader";
 export { DEFAULT_GROUP_DIMENSIONS, GROUP_DIMENSIONS, type GroupDimension, type GroupKey, type RequestGroup } from "./analysis/request-groups";
 export { summarize, writeSummaryCsv, SUMMARY_COLUMNS, type SummaryRow } from "./analysis/summary";
+export { simpleSummary, simpleSummaryToCsv, SIMPLE_SUMMARY_COLUMNS, type SimpleSummaryRow } from "./analysis/simple-summary";
 export { summaryFrame } from "./analysis/summary-frame";
 export { recordsFrame, type RecordsFrameInput, type RecordsFrameOptions } from "./analysis/records-frame";
 export {
@@ -93,7 +95,7 @@ export {
 export { findingsOf, ERROR_RATE_THRESHOLD, type Findings, type FindingsOptions, type ModelFindings } from "./analysis/findings";
 
 // Reports: tables, charts, HTML and Markdown
-export { writeReports, REPORT_FORMATS, type ReportFormat, type ReportPaths, type WriteReportsOptions } from "./report/report-files";
+export { writeReports, REPORT_FORMATS, DEFAULT_REPORT_FORMATS, type ReportFormat, type ReportPaths, type WriteReportsOptions } from "./report/report-files";
 export { buildReport, type ReportDocument, type ReportOptions } from "./report/report";
 export { reportHtml } from "./report/report-html";
 export { reportMarkdown } from "./report/report-markdown";

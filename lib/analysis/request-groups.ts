@@ -5,7 +5,7 @@
  * Latency samples keep only successful, non-warm-up requests; warm-ups, failures and aborts are counted, not measured
  * (warm-ups join the requests when grouped with `includeWarmup`; "non-warm-up" below then means "every").
  */
-import { type RequestRecord, isThrottle } from "../records/request-record";
+import { type RequestRecord, isServiceError, isThrottle } from "../records/request-record";
 import { sortedFinite } from "./stats";
 import { BEDROCK_BENCH_SOURCE } from "../records/aws-notebook-import";
 
@@ -97,6 +97,10 @@ export interface RequestGroup {
   /** Requests aborted by the user (not counted as failures). */
   aborted: number;
   throttles: number;
+  /** Failures with status `timeout` (the client's timeout fired). */
+  timeouts: number;
+  /** Service-side failures other than throttles: 5xx responses and in-stream exceptions (`isServiceError`). */
+  serviceErrors: number;
   /** Failures by error class (status when no class). */
   failuresByClass: Map<string, number>;
   /** Failures by side: before-stream, mid-stream, client, or "unknown". */
@@ -244,6 +248,8 @@ class GroupAccumulator {
   failures = 0;
   aborted = 0;
   throttles = 0;
+  timeouts = 0;
+  serviceErrors = 0;
   readonly failuresByClass = new Map<string, number>();
   readonly failuresBySide = new Map<string, number>();
   readonly errorMessages = new Map<string, Map<string, number>>();
@@ -350,6 +356,8 @@ class GroupAccumulator {
     this.failures++;
     const errorClass = pool.own(r.errorClass || r.status);
     if (isThrottle(errorClass, r.httpStatus)) this.throttles++;
+    if (r.status === "timeout") this.timeouts++;
+    if (isServiceError(r.status, errorClass, r.faultSide, r.httpStatus)) this.serviceErrors++;
     increment(this.failuresByClass, errorClass, pool);
     increment(this.failuresBySide, r.faultSide || "unknown", pool);
     let messages = this.errorMessages.get(errorClass);
@@ -378,6 +386,8 @@ class GroupAccumulator {
       failures: this.failures,
       aborted: this.aborted,
       throttles: this.throttles,
+      timeouts: this.timeouts,
+      serviceErrors: this.serviceErrors,
       failuresByClass: this.failuresByClass,
       failuresBySide: this.failuresBySide,
       errorMessages: this.errorMessages,

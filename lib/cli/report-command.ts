@@ -19,6 +19,7 @@ Examples:
   $ bedrock-bench report results/20250708_120000_demo --format html --title "Haiku: standard vs optimized"
   $ bedrock-bench report "results/2025*" ~/old/invocations_*.csv --out reports/
   $ bedrock-bench report --svg                               # also every chart as an SVG file
+  $ bedrock-bench report --format html,md,simple-csv         # also the simple CLI benchmark's summary columns
 
 Writes analysis_report_<timestamp>.html (self-contained: plotly.js inlined, opens offline, every chart downloads as
 SVG), analysis_report_<timestamp>.md and analysis_summary_<timestamp>.csv into --out, never overwriting an earlier
@@ -30,6 +31,11 @@ group, latency and TTFT tables, comparisons with verdicts, errors, throttles, re
 analysis_report_<timestamp>_charts/, drawn by Plotly in a headless Chromium: $BEDROCK_BENCH_CHROMIUM, else
 /usr/bin/chromium, else chromium or google-chrome on PATH. Without one it fails (exit 1) before writing anything:
 install Chromium (apt-get install chromium) or set BEDROCK_BENCH_CHROMIUM.
+
+--format simple-csv also writes simple_summary_<timestamp>.csv: one row per model (its groups pooled) in the columns
+of a simple CLI benchmark, model_name, total_calls, successful_calls, error_rate (a fraction), avg/min/max_response_time
+(seconds), total_input_tokens, total_output_tokens, total_cost, cost_per_call (USD), errors_timeout,
+errors_rate_limit, errors_service (see the README's Reports).
 
 Exit codes: 0 done; 2 bad input (a missing path, or a bad cell: the message names file, line, column and value);
 1 any other failure.`;
@@ -46,7 +52,7 @@ export function registerReportCommand(program: Command, streams: CliStreams = pr
   addAnalysisOptions(
     program.command("report").description("Write the HTML and Markdown reports (and the summary CSV) of saved results, and print their paths"),
   )
-    .addOption(new Option("--format <formats>", "comma-separated: html, md").argParser(parseFormats).default(["html", "md"], "html,md"))
+    .addOption(new Option("--format <formats>", "any of html, md, simple-csv").argParser(parseFormats).default(["html", "md"], "html,md"))
     .option("--out <dir>", "folder for the reports", "results-analysis")
     .option("--title <title>", "report title (default: from the experiments' names)")
     .addOption(new Option("--distribution <kind>", "latency distributions as box or violin plots").choices(["box", "violin"]).default("box"))
@@ -69,5 +75,6 @@ export function registerReportCommand(program: Command, streams: CliStreams = pr
       if (paths.markdown) streams.stdout.write(`Markdown report: ${shownPath(paths.markdown)}\n`);
       if (paths.summaryCsv) streams.stdout.write(`Summary CSV: ${shownPath(paths.summaryCsv)}\n`);
       if (paths.svgCharts) streams.stdout.write(`SVG charts: ${shownPath(paths.svgCharts)}\n`);
+      if (paths.simpleCsv) streams.stdout.write(`Simple summary CSV: ${shownPath(paths.simpleCsv)}\n`);
     });
 }

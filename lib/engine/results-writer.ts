@@ -2,8 +2,10 @@
  * A run's folder on disk, `results/<YYYYMMDD_HHMMSS>[_name]/`, never overwritten:
  * - `requests.csv`: one row per request (columns of `lib/records/request-record.ts`), appended with a synchronous write as each
  *   request completes, so a crash of the process loses nothing that completed;
- * - `answers_<model>.json`: per model, a JSON array of what each call answered (call id, success, timings, tokens,
- *   response text, error), appended entry by entry and closed at the end of the run;
+ * - `answers_<model>.json`: per model, `{ "model_name", "run_id", "timestamp", "responses": [ … ] }`: which model and
+ *   run the file belongs to, when the run started, and what each call answered (call id, success, timings, tokens,
+ *   response text, error), appended entry by entry and closed at the end of the run (files of earlier versions are a
+ *   bare JSON array of the entries: {@link readAnswersFile} reads both);
  * - `run.json`: the manifest (resolved configuration, dataset hash, versions, transport, host, start/end, state);
  * - `run.log`: a human-readable log.
  */
@@ -125,17 +127,43 @@ export class RecordWriteError extends BenchError {
   override readonly kind = "runtime";
 }
 
-/** An answers file being appended to: `[` then one entry per line, `]` when closed. */
+/** Which model and run an answers file belongs to: the head of the file's object form. */
+export interface AnswersFileHead {
+  /** The model ID the entries were sent to. */
+  readonly model_name: string;
+  /** The run's folder name (`YYYYMMDD_HHMMSS[_name]`). */
+  readonly run_id: string;
+  /** When the run started, ISO 8601 (UTC). */
+  readonly timestamp: string;
+}
+
+/** An answers file as read: its head (null for a file of an earlier version, a bare array) and its entries. */
+export interface AnswersFileContent {
+  readonly head: AnswersFileHead | null;
+  readonly responses: AnswerEntry[];
+}
+
+/** The first line of an answers file: the head's fields, then the open `responses` array. */
+function answersHeadLine(head: AnswersFileHead): string {
+  const fields = JSON.stringify({ model_name: head.model_name, run_id: head.run_id, timestamp: head.timestamp });
+  return `${fields.slice(0, -1)},"responses":[`;
+}
+
+/**
+ * An answers file being appended to: the head and `"responses":[` on the first line, then one entry per line, `]}`
+ * when closed. A file cut off anywhere is read back by {@link readAnswersFile} up to its last whole entry.
+ */
 class AnswersFile {
   private fd: number;
   private entries: number;
   constructor(
     readonly path: string,
+    head: AnswersFileHead,
     existing: readonly AnswerEntry[],
   ) {
     // (Re)written once in its open-ended form, then appended to.
-    const head = existing.length === 0 ? "[" : `[\n${existing.map((e) => JSON.stringify(e)).join(",\n")}`;
-    writeFileSync(path, head);
+    const first = answersHeadLine(head);
+    writeFileSync(path, existing.length === 0 ? first : `${first}\n${existing.map((e) => JSON.stringify(e)).join(",\n")}`);
     this.fd = openSync(path, "a");
     this.entries = existing.length;
   }
@@ -144,30 +172,63 @@ class AnswersFile {
     this.entries++;
   }
   close(): void {
-    writeSync(this.fd, "\n]\n");
+    writeSync(this.fd, "\n]}\n");
     fsyncSync(this.fd);
     closeSync(this.fd);
   }
 }
 
-/** Reads an answers file, complete or left open-ended by a crash (a torn last entry is dropped). */
-export function readAnswersFile(path: string): AnswerEntry[] {
+function isHead(value: unknown): value is Record<string, unknown> & { responses: unknown } {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && "responses" in value;
+}
+
+function headOf(value: Record<string, unknown>): AnswersFileHead {
+  const text = (v: unknown) => (typeof v === "string" ? v : "");
+  return { model_name: text(value["model_name"]), run_id: text(value["run_id"]), timestamp: text(value["timestamp"]) };
+}
+
+/**
+ * Reads an answers file in either form, complete or left open-ended by a crash (a torn last entry is dropped): the
+ * object form `{ model_name, run_id, timestamp, responses: [...] }` written since the answers files say which model
+ * and run they belong to, and the bare array of entries of earlier versions (head null).
+ */
+export function readAnswers(path: string): AnswersFileContent {
   const text = readFileSync(path, "utf8");
   try {
-    return JSON.parse(text) as AnswerEntry[];
+    const value = JSON.parse(text) as unknown;
+    if (Array.isArray(value)) return { head: null, responses: value as AnswerEntry[] };
+    if (isHead(value)) return { head: headOf(value), responses: Array.isArray(value.responses) ? (value.responses as AnswerEntry[]) : [] };
   } catch {
-    const out: AnswerEntry[] = [];
-    for (const line of text.split("\n").slice(1)) {
-      const candidate = line.replace(/,$/, "").trim();
-      if (candidate === "" || candidate === "]") continue;
-      try {
-        out.push(JSON.parse(candidate) as AnswerEntry);
-      } catch {
-        break; // a torn last entry
-      }
-    }
-    return out;
+    // open-ended: read line by line below
   }
+  const lines = text.split("\n");
+  let head: AnswersFileHead | null = null;
+  const first = lines[0] ?? "";
+  if (first.startsWith("{")) {
+    try {
+      const value = JSON.parse(`${first}]}`) as unknown;
+      if (isHead(value)) head = headOf(value);
+    } catch {
+      // a torn first line: no head, no entries
+      return { head: null, responses: [] };
+    }
+  }
+  const out: AnswerEntry[] = [];
+  for (const line of lines.slice(1)) {
+    const candidate = line.replace(/,$/, "").trim();
+    if (candidate === "" || candidate === "]" || candidate === "]}") continue;
+    try {
+      out.push(JSON.parse(candidate) as AnswerEntry);
+    } catch {
+      break; // a torn last entry
+    }
+  }
+  return { head, responses: out };
+}
+
+/** The entries of an answers file, either form (see {@link readAnswers}), complete or left open-ended by a crash. */
+export function readAnswersFile(path: string): AnswerEntry[] {
+  return readAnswers(path).responses;
 }
 
 /** Runs a write to `path`; a failure is a {@link RecordWriteError} (the system's error its `cause`). */
@@ -177,6 +238,17 @@ function writing(path: string, write: () => void): void {
   } catch (err) {
     throw new RecordWriteError(`cannot write to ${path}: ${(err as Error).message}`, { cause: err });
   }
+}
+
+/** The `startedAt` of a run folder's `run.json` (the time now when it cannot be read). */
+function manifestStartedAt(folder: string): string {
+  try {
+    const value = JSON.parse(readFileSync(join(folder, MANIFEST_FILE), "utf8")) as { startedAt?: unknown };
+    if (typeof value.startedAt === "string" && value.startedAt !== "") return value.startedAt;
+  } catch {
+    // unreadable: fall through
+  }
+  return new Date().toISOString();
 }
 
 /** The folder of one run, open for appending. Create with `ResultsWriter.create`, reopen with `ResultsWriter.open`. */
@@ -192,6 +264,8 @@ export class ResultsWriter {
     readonly folder: string,
     modelIds: readonly string[],
     existingAnswers: ReadonlyMap<string, AnswerEntry[]>,
+    /** When the run started, ISO 8601: the answers files' `timestamp`. */
+    private readonly startedAtIso: string,
   ) {
     this.runId = basename(folder);
     this.answerNames = modelFileNames(modelIds, "answers_", ".json");
@@ -218,7 +292,7 @@ export class ResultsWriter {
         if ((err as NodeJS.ErrnoException).code === "EEXIST") continue;
         throw err;
       }
-      return new ResultsWriter(folder, modelIds, new Map());
+      return new ResultsWriter(folder, modelIds, new Map(), startedAt.toISOString());
     }
     throw new ResultsStoreError(`cannot find a free run folder name for ${base} in ${root}`);
   }
@@ -260,7 +334,7 @@ export class ResultsWriter {
         existing.set(entry.modelId, list);
       }
     }
-    const store = new ResultsWriter(dir, [...new Set([...modelIds, ...existing.keys()])], existing);
+    const store = new ResultsWriter(dir, [...new Set([...modelIds, ...existing.keys()])], existing, manifestStartedAt(dir));
     if (repaired !== "") store.log("warn", repaired);
     return { store, records };
   }
@@ -270,7 +344,7 @@ export class ResultsWriter {
     if (!file) {
       const name = this.answerNames.get(modelId);
       if (!name) throw new RecordWriteError(`model ${modelId} was not declared when the results folder was opened`);
-      file = new AnswersFile(join(this.folder, name), existing);
+      file = new AnswersFile(join(this.folder, name), { model_name: modelId, run_id: this.runId, timestamp: this.startedAtIso }, existing);
       this.answers.set(modelId, file);
     }
     return file;
@@ -295,7 +369,7 @@ export class ResultsWriter {
     writeSync(this.logFd, `${at.toISOString()} ${level.padEnd(5)} ${message.replace(/\r?\n/g, " ")}\n`);
   }
 
-  /** Closes the answers arrays and flushes everything to disk. Idempotent. */
+  /** Closes the answers files (`]}`) and flushes everything to disk. Idempotent. */
   close(): void {
     if (this.closed) return;
     for (const file of this.answers.values()) file.close();

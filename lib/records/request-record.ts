@@ -173,3 +173,19 @@ export class RecordParseError extends BenchError {
 export function isThrottle(errorClass: string, httpStatus: number | null): boolean {
   return errorClass === "ThrottlingException" || httpStatus === 429;
 }
+
+/**
+ * A failure on the service's side that is not a throttle: an error response with a 5xx status (InternalServerException,
+ * ServiceUnavailableException, ModelNotReadyException, …) or an exception in the event stream after it started
+ * (ModelStreamErrorException, …). Timeouts (status `timeout`), throttles, 4xx refusals (validation, access) and client
+ * failures with no response are not service errors.
+ */
+export function isServiceError(
+  status: RequestStatus,
+  errorClass: string,
+  faultSide: FaultSide,
+  httpStatus: number | null,
+): boolean {
+  if (status !== "error" || isThrottle(errorClass, httpStatus) || faultSide === "client") return false;
+  return faultSide === "mid-stream" || (httpStatus !== null && httpStatus >= 500);
+}

@@ -20,7 +20,7 @@ after(async () => {
 test("report --help names the formats, the output folder and the exit codes", async () => {
   const r = await runCli(["report", "--help"]);
   assert.equal(r.code, 0);
-  for (const text of ["[inputs...]", "--format <formats>", "(default: html,md)", "--out <dir>", "--title <title>", "--distribution", "--json", "opens offline", "Exit codes"]) {
+  for (const text of ["[inputs...]", "--format <formats>", "any of html, md, simple-csv", "simple_summary_<timestamp>.csv", "(default: html,md)", "--out <dir>", "--title <title>", "--distribution", "--json", "opens offline", "Exit codes"]) {
     assert.ok(r.stdout.includes(text), text);
   }
   const top = await runCli(["--help"]);
@@ -56,10 +56,37 @@ test("report --format md --json writes only what is asked and prints the paths a
   assert.deepEqual((await readdir(out)).map((f) => f.replace(/\d{8}_\d{6}/, "T")).sort(), ["analysis_report_T.md", "analysis_summary_T.csv"]);
 });
 
+test("report --format simple-csv writes the simple CLI benchmark layout, one row per model, and prints its path", async () => {
+  const out = join(dir, "simple");
+  const r = await runCli(["report", FIXTURE, "--out", out, "--format", "simple-csv"]);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split("\n");
+  assert.equal(lines.length, 2);
+  assert.match(lines[0]!, /^Summary CSV: .*analysis_summary_\d{8}_\d{6}\.csv$/);
+  assert.match(lines[1]!, /^Simple summary CSV: .*simple_summary_\d{8}_\d{6}\.csv$/);
+  assert.deepEqual((await readdir(out)).map((f) => f.replace(/\d{8}_\d{6}/, "T")).sort(), ["analysis_summary_T.csv", "simple_summary_T.csv"]);
+  const csv = await readFile(join(out, (await readdir(out)).find((f) => f.startsWith("simple_summary_"))!), "utf8");
+  const [header, ...rows] = csv.trim().split("\n");
+  assert.equal(
+    header,
+    "model_name,total_calls,successful_calls,error_rate,avg_response_time,min_response_time,max_response_time,total_input_tokens,total_output_tokens,total_cost,cost_per_call,errors_timeout,errors_rate_limit,errors_service",
+  );
+  const haiku = rows.find((row) => row.startsWith("us.anthropic.claude-3-5-haiku-20241022-v1:0,"))!.split(",");
+  assert.deepEqual([...haiku.slice(0, 4), ...haiku.slice(5, 9), ...haiku.slice(11)], [
+    "us.anthropic.claude-3-5-haiku-20241022-v1:0", "10", "7", "0.3", "0.65", "2.6", "160", "632", "1", "1", "1",
+  ]);
+  assert.equal(rows.length, 1, "one row per model: the fixture's two groups of Haiku pooled");
+  const json = await runCli(["report", FIXTURE, "--out", out, "--format", "html,simple-csv", "--json"]);
+  assert.equal(json.code, 0, json.stderr);
+  const doc = JSON.parse(json.stdout) as { html: string; markdown: null; simpleCsv: string };
+  assert.equal(doc.markdown, null);
+  assert.match(doc.simpleCsv, /simple_summary_\d{8}_\d{6}(_2)?\.csv$/);
+});
+
 test("report refuses bad formats and bad inputs with exit code 2", async () => {
   const format = await runCli(["report", FIXTURE, "--format", "pdf"]);
   assert.equal(format.code, 2);
-  assert.match(format.stderr, /Unknown report format "pdf"; expected html or md/);
+  assert.match(format.stderr, /Unknown report format "pdf"; expected html, md or simple-csv/);
   const input = await runCli(["report", join(ANALYSIS, "bad", "missing-column"), "--out", join(dir, "never")]);
   assert.equal(input.code, 2);
   assert.match(input.stderr, /missing-column\/requests\.csv:1: the header lacks the record columns 'warmup', 'costUsd'/);

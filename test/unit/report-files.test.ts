@@ -19,6 +19,7 @@ test("reports and the summary CSV are written side by side with one timestamp, n
       html: join(dir, "analysis_report_20250709_083005.html"),
       markdown: join(dir, "analysis_report_20250709_083005.md"),
       summaryCsv: join(dir, "analysis_summary_20250709_083005.csv"),
+      simpleCsv: null,
       svgCharts: null,
     });
     assert.equal(await readFile(first.summaryCsv!, "utf8"), summaryToCsv(analysis.summary));
@@ -30,12 +31,13 @@ test("reports and the summary CSV are written side by side with one timestamp, n
       html: join(dir, "analysis_report_20250709_083005_3.html"),
       markdown: join(dir, "analysis_report_20250709_083005_3.md"),
       summaryCsv: join(dir, "analysis_summary_20250709_083005_3.csv"),
+      simpleCsv: null,
       svgCharts: null,
     });
     assert.equal(await readFile(join(dir, "analysis_report_20250709_083005_2.md"), "utf8"), "mine");
     // only the files asked for decide the suffix: "_2" is free for an HTML report alone
     const htmlOnly = await writeReports(analysis, { outputDir: dir, now, formats: ["html"], summaryCsv: false });
-    assert.deepEqual(htmlOnly, { html: join(dir, "analysis_report_20250709_083005_2.html"), markdown: null, summaryCsv: null, svgCharts: null });
+    assert.deepEqual(htmlOnly, { html: join(dir, "analysis_report_20250709_083005_2.html"), markdown: null, summaryCsv: null, simpleCsv: null, svgCharts: null });
     assert.equal((await readdir(dir)).length, 8);
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -44,6 +46,7 @@ test("reports and the summary CSV are written side by side with one timestamp, n
 
 test("report formats are checked", () => {
   assert.deepEqual(parseReportFormats(["md", "HTML", "markdown"]), ["md", "html"]);
-  assert.throws(() => parseReportFormats(["pdf"]), /Unknown report format "pdf"; expected html or md/);
+  assert.deepEqual(parseReportFormats(["simple-csv", "Simple-CSV", "html"]), ["simple-csv", "html"]);
+  assert.throws(() => parseReportFormats(["pdf"]), /Unknown report format "pdf"; expected html, md or simple-csv/);
   assert.throws(() => parseReportFormats([]), /at least one report format/);
 });

@@ -4,7 +4,8 @@ import fs from "node:fs";
 import { appendFileSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
-import { LOG_FILE, REQUESTS_FILE, RecordWriteError, ResultsStoreError, ResultsWriter, readAnswersFile } from "../../lib/engine/results-writer";
+import { LOG_FILE, REQUESTS_FILE, RecordWriteError, ResultsStoreError, ResultsWriter, readAnswers, readAnswersFile } from "../../lib/engine/results-writer";
+import { answerRows } from "../../lib/notebook/run-display";
 import { errorKind } from "../../lib/base/errors";
 import { exitCodeOf } from "../../lib/cli/cli-error";
 import { readRequestsCsv } from "../../lib/records/record-reader";
@@ -60,10 +61,18 @@ describe("ResultsWriter.create", () => {
       assert.equal(csv.split("\n")[0], RECORD_COLUMN_NAMES.join(","));
       assert.match(csv, /300\.123456789/);
       assert.deepEqual(readRequestsCsv(join(store.folder, REQUESTS_FILE)), rows);
-      const haiku = JSON.parse(readFileSync(haikuFile, "utf8")) as { sequence: number; error: unknown; timings: { ttftMs: number } }[];
+      type File<E> = { model_name: string; run_id: string; timestamp: string; responses: E[] };
+      const haikuDoc = JSON.parse(readFileSync(haikuFile, "utf8")) as File<{ sequence: number; error: unknown; timings: { ttftMs: number } }>;
+      assert.deepEqual(Object.keys(haikuDoc), ["model_name", "run_id", "timestamp", "responses"]);
+      assert.equal(haikuDoc.model_name, HAIKU);
+      assert.equal(haikuDoc.run_id, store.runId);
+      assert.equal(haikuDoc.timestamp, STARTED.toISOString());
+      const haiku = haikuDoc.responses;
       assert.deepEqual(haiku.map((a) => a.sequence), [0, 2]);
       assert.equal(haiku[0]!.timings.ttftMs, 300.123456789);
-      const arn = JSON.parse(readFileSync(arnFile, "utf8")) as { success: boolean; error: { class: string; side: string; httpStatus: number } }[];
+      const arnDoc = JSON.parse(readFileSync(arnFile, "utf8")) as File<{ success: boolean; error: { class: string; side: string; httpStatus: number } }>;
+      assert.equal(arnDoc.model_name, ARN);
+      const arn = arnDoc.responses;
       assert.deepEqual(arn[0]!.error, { class: "ThrottlingException", message: 'Too many, "quoted", with\nnewline', side: "before-stream", httpStatus: 429, chunksBeforeFault: null });
       assert.match(readFileSync(join(store.folder, LOG_FILE), "utf8"), /^\d{4}-\d{2}-\d{2}T[\d:.]+Z info  line one line two\n$/);
     });
@@ -133,10 +142,12 @@ describe("ResultsWriter.open (resume)", () => {
       reopened.append(rows[2]!, "third");
       reopened.close();
       assert.deepEqual(readRequestsCsv(join(store.folder, REQUESTS_FILE)), rows);
-      const answers = JSON.parse(readFileSync(haikuFile, "utf8")) as { sequence: number; responseText: string }[];
-      assert.deepEqual(answers.map((a) => [a.sequence, a.responseText]), [[0, "first"], [2, "third"]]);
+      const doc = JSON.parse(readFileSync(haikuFile, "utf8")) as { model_name: string; run_id: string; timestamp: string; responses: { sequence: number; responseText: string }[] };
+      assert.deepEqual(doc.responses.map((a) => [a.sequence, a.responseText]), [[0, "first"], [2, "third"]]);
+      assert.equal(doc.model_name, HAIKU);
+      assert.equal(doc.run_id, store.runId);
       const arnAnswers = readdirSync(store.folder).filter((f) => f.startsWith("answers_arn"));
-      assert.equal(JSON.parse(readFileSync(join(store.folder, arnAnswers[0]!), "utf8")).length, 1, "the other model's answers are kept");
+      assert.equal(JSON.parse(readFileSync(join(store.folder, arnAnswers[0]!), "utf8")).responses.length, 1, "the other model's answers are kept");
       assert.match(readFileSync(join(store.folder, LOG_FILE), "utf8"), /warn  dropped a torn last line of requests\.csv/);
       const csvRows = parse(readFileSync(join(store.folder, REQUESTS_FILE), "utf8"), { columns: true }) as unknown[];
       assert.equal(csvRows.length, 3);
@@ -157,6 +168,88 @@ describe("ResultsWriter.open (resume)", () => {
         () => ResultsWriter.open(dir, [HAIKU]),
         refused(`${join(dir, REQUESTS_FILE)} has different columns than this version of bedrock-bench writes; it cannot be resumed by this version`),
       );
+    });
+  });
+});
+
+describe("answers files: which model and run they belong to, earlier files still read", () => {
+  const ARRAY_FORM = join(__dirname, "..", "fixtures", "answers", "array-form");
+  const ARRAY_FORM_OPEN = join(__dirname, "..", "fixtures", "answers", "array-form-open.json");
+
+  test("the object form: model, run id and start time first, then the responses; each state of the file readable", async () => {
+    await withTempDir((dir) => {
+      const store = ResultsWriter.create(dir, "heads", STARTED, [HAIKU, ARN]);
+      const rows = records(store.runId);
+      const haikuFile = join(store.folder, "answers_us.anthropic.claude-3-5-haiku-20241022-v1_0.json");
+      const head = { model_name: HAIKU, run_id: store.runId, timestamp: STARTED.toISOString() };
+      store.append(rows[0]!, "first");
+      // Killed before close: the head and every whole entry are read back.
+      assert.equal(readFileSync(haikuFile, "utf8").split("\n")[0], `${JSON.stringify(head).slice(0, -1)},"responses":[`);
+      assert.deepEqual(readAnswers(haikuFile), { head, responses: readAnswersFile(haikuFile) });
+      assert.deepEqual(readAnswersFile(haikuFile).map((a) => a.sequence), [0]);
+      appendFileSync(haikuFile, ',\n{"callId":"torn');
+      assert.deepEqual(readAnswers(haikuFile).head, head);
+      assert.deepEqual(readAnswersFile(haikuFile).map((a) => a.sequence), [0], "a torn last entry is dropped");
+      writeFileSync(haikuFile, readFileSync(haikuFile, "utf8").replace(/,\n\{"callId":"torn$/, ""));
+      store.append(rows[2]!, "second");
+      store.close();
+      const closed = JSON.parse(readFileSync(haikuFile, "utf8")) as Record<string, unknown>;
+      assert.deepEqual({ ...closed, responses: undefined }, { ...head, responses: undefined });
+      assert.deepEqual(readAnswers(haikuFile), { head, responses: closed["responses"] });
+      assert.deepEqual(readAnswersFile(haikuFile).map((a) => [a.sequence, a.responseText]), [[0, "first"], [2, "second"]]);
+    });
+  });
+
+  test("a file created when nothing was answered yet, killed at once, reads as no responses with its head", async () => {
+    await withTempDir((dir) => {
+      const store = ResultsWriter.create(dir, "", STARTED, [HAIKU]);
+      store.append(records(store.runId)[0]!, "x");
+      const file = join(store.folder, "answers_us.anthropic.claude-3-5-haiku-20241022-v1_0.json");
+      const first = readFileSync(file, "utf8").split("\n")[0]!;
+      writeFileSync(file, first);
+      assert.deepEqual(readAnswers(file), { head: { model_name: HAIKU, run_id: store.runId, timestamp: STARTED.toISOString() }, responses: [] });
+      writeFileSync(file, first.slice(0, 20));
+      assert.deepEqual(readAnswers(file), { head: null, responses: [] }, "a torn first line: nothing to read, no throw");
+      store.close();
+    });
+  });
+
+  test("today's array form (fixture) is still read: closed, and left open by a crash", () => {
+    const file = join(ARRAY_FORM, "answers_us.anthropic.claude-3-5-haiku-20241022-v1_0.json");
+    const read = readAnswers(file);
+    assert.equal(read.head, null);
+    assert.deepEqual(read.responses.map((a) => [a.callId, a.success, a.responseText]), [
+      ["20250708_120000_fixture/1", true, "Machine learning is a field of AI."],
+      ["20250708_120000_fixture/2", false, ""],
+    ]);
+    assert.deepEqual(readAnswersFile(ARRAY_FORM_OPEN).map((a) => a.sequence), [1, 2]);
+    assert.deepEqual(readAnswers(ARRAY_FORM_OPEN).head, null);
+    // The notebook's first answers read it as before.
+    assert.deepEqual(
+      answerRows(ARRAY_FORM, { perModel: 2 }).map((r) => [r.sequence, r.model, r.status, r.response]),
+      [
+        [1, HAIKU, "success", "Machine learning is a field of AI."],
+        [2, HAIKU, "error", "ThrottlingException: Too many requests"],
+      ],
+    );
+  });
+
+  test("resume reopens an array-form run folder and completes its answers in the object form, nothing lost", async () => {
+    await withTempDir((dir) => {
+      const store = ResultsWriter.create(dir, "old", STARTED, [HAIKU]);
+      const rows = records(store.runId);
+      writeManifestJson(store.folder, { runId: store.runId, startedAt: "2025-07-08T10:30:05.000Z" });
+      store.append(rows[0]!, "first");
+      store.close();
+      const haikuFile = join(store.folder, "answers_us.anthropic.claude-3-5-haiku-20241022-v1_0.json");
+      // As an earlier version left it: a bare array.
+      writeFileSync(haikuFile, `[\n${JSON.stringify(readAnswersFile(haikuFile)[0])}\n]\n`);
+      const { store: reopened } = ResultsWriter.open(store.folder, [HAIKU]);
+      reopened.append(rows[2]!, "third");
+      reopened.close();
+      const doc = JSON.parse(readFileSync(haikuFile, "utf8")) as { model_name: string; run_id: string; timestamp: string; responses: { sequence: number }[] };
+      assert.deepEqual([doc.model_name, doc.run_id, doc.timestamp], [HAIKU, store.runId, "2025-07-08T10:30:05.000Z"], "the run's start from run.json");
+      assert.deepEqual(doc.responses.map((a) => a.sequence), [0, 2]);
     });
   });
 });

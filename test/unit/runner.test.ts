@@ -4,7 +4,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { getEventListeners } from "node:events";
 import fs, { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { BudgetExceededError } from "../../lib/inputs/cost";
 import { DatasetError, ExperimentConfigError } from "../../lib/base/input-error";
 import type { RequestRecord } from "../../lib/records/request-record";
@@ -112,7 +112,10 @@ describe("runExperiment: closed loop", () => {
         "run.json",
         "run.log",
       ]);
-      const answers = JSON.parse(readFileSync(join(outcome.folder, files[1]!), "utf8")) as { responseText: string }[];
+      const answersDoc = JSON.parse(readFileSync(join(outcome.folder, files[1]!), "utf8")) as { model_name: string; run_id: string; responses: { responseText: string }[] };
+      assert.equal(answersDoc.model_name, "us.anthropic.claude-3-5-haiku-20241022-v1:0");
+      assert.equal(answersDoc.run_id, basename(outcome.folder));
+      const answers = answersDoc.responses;
       assert.equal(answers.length, 10);
       assert.equal(answers[0]!.responseText, "Hello");
       const manifest = JSON.parse(readFileSync(join(outcome.folder, "run.json"), "utf8"));
