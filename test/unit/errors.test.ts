@@ -19,6 +19,7 @@ import { BedrockError } from "../../lib/emulator/errors";
 import { IncompleteStreamError } from "../../lib/engine/request-executor";
 import { ManifestError, parseRunManifest } from "../../lib/records/run-manifest";
 import { RecordWriteError, ResultsStoreError, ResultsWriter } from "../../lib/engine/results-writer";
+import { ChartSvgError } from "../../lib/report/chart-svg";
 import { ResumeError } from "../../lib/engine/runner";
 import { CredentialsError } from "../../lib/engine/bedrock-clients";
 import { ResultsInputError } from "../../lib/analysis/results-loader";
@@ -112,6 +113,7 @@ const CASES: ReadonlyArray<{ error: Error; name: string; kind: ErrorKind; messag
   { error: new DemoError("02_analyze_results wrote no analysis_report_*.html"), name: "DemoError", kind: "runtime", message: null },
   { error: new IncompleteStreamError("the response carried no event stream"), name: "IncompleteStreamError", kind: "runtime", message: null },
   { error: recordWriteError(), name: "RecordWriteError", kind: "runtime", message: "the results folder is closed" },
+  { error: new ChartSvgError("No headless browser to draw the charts as SVG"), name: "ChartSvgError", kind: "runtime", message: null },
 ];
 
 /** Every `class X extends Y` of lib/ whose name ends in Error (the sources, not the build). */
@@ -208,6 +210,7 @@ test("exitCodeOf: 2 for bad input, a refused budget and unreadable results; 1 fo
     DemoError: 1,
     IncompleteStreamError: 1,
     RecordWriteError: 1,
+    ChartSvgError: 1,
   };
   assert.deepEqual(Object.fromEntries(CASES.map((c) => [c.name, exitCodeOf(c.error)])), expected);
   assert.equal(exitCodeOf(new Error("ENOTDIR: not a directory")), 1);
