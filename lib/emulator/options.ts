@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { z } from "zod";
 import { describeValue, InputError, problemsFromIssues, type InputProblem } from "../base/input-error";
 import type { ClockReadings } from "../base/clock";
@@ -116,6 +117,16 @@ export function parseEmulatorOptions(raw: unknown, source: string, fieldPrefix =
   const profiles = (raw as Record<string, unknown>)["profiles"];
   if (profiles !== null && typeof profiles === "object" && !Array.isArray(profiles)) {
     problems.push(...profileProblems(profiles, source, prefixed(fieldPrefix, "profiles")));
+  }
+  const groundTruthFile = (raw as Record<string, unknown>)["groundTruthFile"];
+  if (typeof groundTruthFile === "string" && groundTruthFile !== "" && statSync(groundTruthFile, { throwIfNoEntry: false })?.isDirectory() === true) {
+    // Appending to a folder fails only once the emulator writes: the ground truth would be lost with a line in run.log.
+    problems.push({
+      file: source,
+      field: prefixed(fieldPrefix, "groundTruthFile"),
+      value: describeValue(groundTruthFile),
+      expected: "a file path (this is a folder; name a file inside it, e.g. ground-truth.jsonl)",
+    });
   }
   if (!parsed.success || problems.length > 0) {
     throw new EmulatorOptionsError(

@@ -164,6 +164,24 @@ function knownKeys(shape: string): readonly string[] {
   return EXPERIMENT_FIELDS;
 }
 
+/** Whether `endpoint` is `http://` to a host other than loopback (127.0.0.0/8, ::1, localhost). */
+function cleartextToRemoteHost(endpoint: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return false; // the URL's shape is the schema's business
+  }
+  if (url.protocol !== "http:") return false;
+  const host = url.hostname.toLowerCase().replace(/\.$/, "");
+  const loopback =
+    host === "localhost" ||
+    host.endsWith(".localhost") ||
+    host === "[::1]" ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  return !loopback;
+}
+
 /** Combinations that cannot mean what the user wants: rejected with the values quoted. */
 function contradictions(raw: RawExperiment, file: string): InputProblem[] {
   const problems: InputProblem[] = [];
@@ -191,6 +209,14 @@ function contradictions(raw: RawExperiment, file: string): InputProblem[] {
   }
   if (raw.retryMode !== undefined && (raw.maxAttempts ?? 1) === 1) {
     at("retryMode", raw.retryMode, "no retry mode with maxAttempts 1 (no retries); set maxAttempts > 1 to retry");
+  }
+  if (target === "aws" && raw.endpoint !== undefined && cleartextToRemoteHost(raw.endpoint)) {
+    // Credentials (SigV4 signatures, or a Bedrock API key as `Authorization: Bearer …`) would cross the network in clear.
+    at(
+      "endpoint",
+      raw.endpoint,
+      'an https:// endpoint for target "aws" (http:// sends credentials in cleartext; it is allowed only to a loopback host: 127.0.0.0/8, ::1, localhost)',
+    );
   }
   if (raw.emulator !== undefined && target === "aws") {
     at("emulator", raw.emulator, 'no emulator options with target "aws"');

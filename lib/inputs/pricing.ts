@@ -149,6 +149,15 @@ export function parsePricing(text: string, source: string): PriceTable {
       }),
     );
   }
+  if (rows.length === 0) {
+    // A table that prices nothing would leave every cost unknown and the budget cap unchecked: refused, not taken as "free".
+    problems.push({
+      file: source,
+      field: "",
+      value: "",
+      expected: `a header line (${PRICING_COLUMNS.join(",")}) and at least one price row (the file has no rows)`,
+    });
+  }
   if (problems.length > 0) {
     throw new PricingError(`Pricing table ${source} is invalid: ${problems.length} problem${problems.length === 1 ? "" : "s"}`, problems);
   }

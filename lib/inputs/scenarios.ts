@@ -240,14 +240,19 @@ export function parseScenario(value: unknown, where: { file: string; line: numbe
 
 /**
  * Tracks line numbers for the ndjson parser: ndjson skips empty lines and reports neither line numbers nor
- * positions, so this pass-through notes the line of every non-empty row in order (and strips a UTF-8 BOM).
- * The k-th value or error the parser emits belongs to the k-th non-empty line.
+ * positions, so this pass-through notes the line of every non-blank row in order (and strips a UTF-8 BOM).
+ * A line of only spaces, tabs and carriage returns is blank: its bytes are not passed on, so the parser sees an empty
+ * line and skips it (the whitespace before a row's JSON is dropped too, which JSON.parse would ignore anyway).
+ * The k-th value or error the parser emits belongs to the k-th non-blank line. Every line is also decoded as strict
+ * UTF-8; lines holding bytes that are not UTF-8 are noted in `invalidUtf8Lines`.
  */
 class LineTracker extends Transform {
   readonly nonEmptyLines: number[] = [];
+  readonly invalidUtf8Lines: number[] = [];
   private line = 1;
   private lineHasContent = false;
-  private pendingCr = false;
+  private lineInvalid = false;
+  private decoder = new TextDecoder("utf-8", { fatal: true });
   private first = true;
   readonly hash = createHash("sha256");
 
@@ -258,32 +263,49 @@ class LineTracker extends Transform {
       this.first = false;
       if (data.length >= 3 && data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) data = data.subarray(3);
     }
+    const out = Buffer.allocUnsafe(data.length);
+    let kept = 0;
+    let segmentStart = 0;
     for (let i = 0; i < data.length; i++) {
-      const byte = data[i];
+      const byte = data[i]!;
       if (byte === 0x0a) {
+        this.decode(data.subarray(segmentStart, i), true);
+        segmentStart = i + 1;
         this.endLine();
-      } else if (byte === 0x0d) {
-        if (this.pendingCr) this.lineHasContent = true;
-        this.pendingCr = true;
+        out[kept++] = byte;
+      } else if (!this.lineHasContent && (byte === 0x20 || byte === 0x09 || byte === 0x0d)) {
+        // leading whitespace: dropped (a blank line reaches the parser empty)
       } else {
         this.lineHasContent = true;
-        this.pendingCr = false;
+        out[kept++] = byte;
       }
     }
-    callback(null, data);
+    this.decode(data.subarray(segmentStart), false);
+    callback(null, out.subarray(0, kept));
   }
 
   override _flush(callback: TransformCallback): void {
-    if (this.lineHasContent || this.pendingCr) this.endLine();
+    this.decode(new Uint8Array(0), true);
+    if (this.lineHasContent || this.lineInvalid) this.endLine();
     callback();
   }
 
+  /** Decodes part of the current line; `lineEnds` flushes the decoder (a sequence cut by a line break is invalid). */
+  private decode(bytes: Uint8Array, lineEnds: boolean): void {
+    try {
+      this.decoder.decode(bytes, { stream: !lineEnds });
+    } catch {
+      this.lineInvalid = true;
+      this.decoder = new TextDecoder("utf-8", { fatal: true });
+    }
+  }
+
   private endLine(): void {
-    // split2 (inside ndjson) strips one "\r" before "\n"; a line that is only "\r" is empty to it too.
     if (this.lineHasContent) this.nonEmptyLines.push(this.line);
+    if (this.lineInvalid) this.invalidUtf8Lines.push(this.line);
     this.line++;
     this.lineHasContent = false;
-    this.pendingCr = false;
+    this.lineInvalid = false;
   }
 }
 
@@ -350,6 +372,15 @@ export async function loadScenarios(file: string): Promise<ScenarioSet> {
       field: "",
       value: "null",
       expected: `one JSON object per line${unchecked > 0 ? ` (the ${unchecked} line${unchecked === 1 ? "" : "s"} after it could not be checked: fix this line first)` : ""}`,
+    });
+  }
+  for (const line of tracker.invalidUtf8Lines) {
+    problems.push({
+      file: path,
+      line,
+      field: "",
+      value: "",
+      expected: "UTF-8 text (the line holds bytes that are not valid UTF-8; save the file as UTF-8)",
     });
   }
   if (problems.length === 0 && scenarios.length === 0) {

@@ -93,6 +93,43 @@ describe("bedrock-bench run: help and usage", () => {
       assert.equal(existsSync(out), false, "no results folder was made");
     });
   });
+
+  test("--json with bad input prints one JSON error document on stdout, the usual line on stderr, exit 2 (issue 18, defect 9e)", async () => {
+    await withTempDir(async (dir) => {
+      const out = join(dir, "results");
+      const bad = writeJsonl(dir, "bad.jsonl", [{ text_prompt: "x", expected_output_tokens: 5, model_id: "m", region: "us-east-1", temperature: 3 }]);
+      const r = await runCli(["run", bad, "--out", out, "--json"]);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /^bedrock-bench: Dataset .*bad\.jsonl is invalid: 1 problem on 1 line \(nothing was sent\)\n/);
+      assert.deepEqual(JSON.parse(r.stdout), {
+        error: {
+          kind: "input",
+          name: "DatasetError",
+          message: `Dataset ${bad} is invalid: 1 problem on 1 line (nothing was sent)`,
+          problems: [{ file: bad, line: 1, field: "temperature", value: "3 (number)", expected: "a number from 0 to 1" }],
+        },
+      });
+
+      const endpoint = await runCli(["run", AWS_SAMPLE, "--target", "aws", "--endpoint", "http://example.com", "--out", out, "--json"]);
+      assert.equal(endpoint.code, 2);
+      const doc = JSON.parse(endpoint.stdout) as { error: { kind: string; name: string; problems: { field: string; expected: string }[] } };
+      assert.equal(doc.error.kind, "input");
+      assert.equal(doc.error.name, "ExperimentConfigError");
+      assert.deepEqual(doc.error.problems.map((p) => p.field), ["endpoint"]);
+      assert.match(doc.error.problems[0]!.expected, /^an https:\/\/ endpoint for target "aws"/);
+
+      const flag = await runCli(["run", AWS_SAMPLE, "--concurrency", "lots", "--out", out, "--json"]);
+      assert.equal(flag.code, 2);
+      assert.match(flag.stderr, /^bedrock-bench: option '--concurrency <n>' argument 'lots' is invalid/);
+      assert.deepEqual(JSON.parse(flag.stdout), {
+        error: { kind: "input", name: "UsageError", message: "option '--concurrency <n>' argument 'lots' is invalid. --concurrency expects an integer, got 'lots'.", problems: [] },
+      });
+
+      const noJson = await runCli(["run", bad, "--out", out]);
+      assert.equal(noJson.stdout, "", "without --json, stdout stays empty");
+      assert.equal(existsSync(out), false, "no results folder was made");
+    });
+  });
 });
 
 describe("bedrock-bench run --estimate-only", () => {

@@ -180,3 +180,28 @@ describe("experiment files and overrides", () => {
     }
   });
 });
+
+describe("parseExperiment: target aws refuses cleartext endpoints (issue 18, defect 5)", () => {
+  test("http:// to a remote host is refused on field endpoint, before anything is sent", () => {
+    assert.deepEqual(problemsOf({ target: "aws", endpoint: "http://example.com" }), [
+      'exp.json: field \'endpoint\' is "http://example.com" (string); expected an https:// endpoint for target "aws" (http:// sends credentials in cleartext; it is allowed only to a loopback host: 127.0.0.0/8, ::1, localhost)',
+    ]);
+    assert.equal(problemsOf({ target: "aws", endpoint: "http://10.0.0.5:8080/bedrock" }).length, 1);
+    assert.throws(() => experimentWithOverrides({ target: "aws" }, { endpoint: "http://bedrock.example.net" }, "flags"), ExperimentConfigError);
+  });
+
+  test("https:// anywhere and http:// to a loopback host are accepted", () => {
+    for (const endpoint of [
+      "https://bedrock-runtime.us-east-1.amazonaws.com",
+      "https://vpce-123.bedrock-runtime.us-east-1.vpce.amazonaws.com",
+      "http://127.0.0.1:4010",
+      "http://127.5.6.7",
+      "http://localhost:4010",
+      "http://[::1]:4010",
+    ]) {
+      assert.equal(parseExperiment({ target: "aws", endpoint }).endpoint, endpoint);
+    }
+    // The emulator target is not concerned: its endpoint is the emulator's.
+    assert.equal(parseExperiment({ target: "emulator", endpoint: "http://example.com" }).endpoint, "http://example.com");
+  });
+});

@@ -132,3 +132,13 @@ describe("parsePricing", () => {
     });
   });
 });
+
+describe("parsePricing: an empty table is refused (issue 18, defect 9c)", () => {
+  test("an empty file, a header only, comments only: a header line and at least one row expected", () => {
+    const expected = `p.csv: expected a header line (${HEADER}) and at least one price row (the file has no rows)`;
+    assert.deepEqual(problemsOf(""), [expected]);
+    assert.deepEqual(problemsOf("\n\n"), [expected]);
+    assert.deepEqual(problemsOf(`${HEADER}\n`), [expected]);
+    assert.deepEqual(problemsOf(`# nothing priced yet\n${HEADER}\n`), [expected]);
+  });
+});

@@ -240,3 +240,34 @@ describe("loadScenarios: malformed datasets are rejected with file:line, field, 
     });
   });
 });
+
+describe("loadScenarios: whitespace-only lines and UTF-8 (issue 18, defect 9)", () => {
+  test("lines of only spaces, tabs and carriage returns are skipped like blank lines; line numbers stay right", async () => {
+    await withTempDir(async (dir) => {
+      const good = JSON.stringify(base);
+      const path = join(dir, "ws.jsonl");
+      writeFileSync(path, `  \n${good}\n\t \r\n   ${good}\n \r \r\n${JSON.stringify({ ...base, region: "nowhere" })}\n   `);
+      const problems = await problemsOf(path);
+      assert.equal(problems.length, 1);
+      assert.match(problems[0]!, /ws\.jsonl:6: field 'region'/);
+      writeFileSync(path, `  \n${good}\n\t \r\n   ${JSON.stringify({ ...base, scenario_id: "b" })}\n  \t`);
+      const set = await loadScenarios(path);
+      assert.deepEqual(set.scenarios.map((s) => s.line), [2, 4]);
+    });
+  });
+
+  test("bytes that are not UTF-8 are refused, naming the file and each line", async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, "latin1.jsonl");
+      const good = Buffer.from(`${JSON.stringify(base)}\n`);
+      const bad = (id: string) => Buffer.concat([Buffer.from(`{"scenario_id":"${id}","text_prompt":"caf`), Buffer.from([0xe9]), Buffer.from(`","expected_output_tokens":5,"model_id":"m","region":"us-east-1"}\n`)]);
+      writeFileSync(path, Buffer.concat([good, bad("a"), Buffer.from("\n"), bad("b"), Buffer.from([0xf0, 0x9f, 0x98, 0x80, 0x0a])]));
+      const problems = await problemsOf(path);
+      assert.deepEqual(problems, [
+        `${path}:2: expected UTF-8 text (the line holds bytes that are not valid UTF-8; save the file as UTF-8)`,
+        `${path}:4: expected UTF-8 text (the line holds bytes that are not valid UTF-8; save the file as UTF-8)`,
+        `${path}:5: the line is "😀" (not valid JSON); expected one JSON object per line`,
+      ]);
+    });
+  });
+});
