@@ -1,3 +1,4 @@
+import { checkOutputFolder } from "../base/output-file";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { Analysis } from "../analysis/analyze-results";
@@ -148,6 +149,8 @@ export function registerAnalyzeCommand(program: Command, streams: CliStreams = p
     .addHelpText("after", HELP_AFTER)
     .action(async (inputs: string[], opts: AnalyzeOptions) => {
       const log = (line: string) => streams.stderr.write(`${line}\n`);
+      // The output folder checked before any analysis work (a file, a path under a file: exit 2).
+      if (opts.csv) checkOutputFolder(opts.out, "--out");
       const analysis = await analyzeFromCli(inputs, opts, {}, log);
       const summaryCsv = opts.csv ? await writeSummaryCsv(analysis.summary, { outDir: resolve(opts.out) }) : null;
       if (opts.json) {

@@ -1,3 +1,4 @@
+import { checkOutputFolder } from "../base/output-file";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { resolve } from "node:path";
 import { parseReportFormats, writeReports, type ReportFormat } from "../report/report-files";
@@ -60,6 +61,8 @@ export function registerReportCommand(program: Command, streams: CliStreams = pr
     .addHelpText("after", HELP_AFTER)
     .action(async (inputs: string[], opts: ReportOptions) => {
       const log = (line: string) => streams.stderr.write(`${line}\n`);
+      // The output folder checked before any analysis work (a file, a path under a file: exit 2).
+      checkOutputFolder(opts.out, "--out");
       const analysis = await analyzeFromCli(inputs, opts, { distribution: opts.distribution }, log);
       const paths = await writeReports(analysis, {
         outputDir: resolve(opts.out),

@@ -173,6 +173,8 @@ export async function runCommand(datasetArg: string | undefined, o: RunCommandOp
     outcome = await runExperiment({
       ...inputs,
       ...(o.resume !== undefined ? { resume: o.resume } : {}),
+      // Named as the flag when the folder cannot be created.
+      ...(o.out !== undefined ? { outputDir: o.out } : {}),
       signal: controller.signal,
       onProgress: (event) => {
         if (event.type === "run-started") folder = event.folder;

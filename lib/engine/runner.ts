@@ -15,6 +15,7 @@
  */
 
 import { type Clock, realClock } from "../base/clock";
+import { checkOutputFolder } from "../base/output-file";
 import type { ConverseStreamTransport } from "./request-executor";
 import type { RunOutcome } from "./run-outcome";
 import { runPhases } from "./run-phases";
@@ -63,6 +64,13 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
     const start = await startingPoint(options, held);
     // Nothing is sent when the estimate of what is left exceeds what is left of the budget cap.
     refuseOverBudget(start);
+    // The output folder checked (it exists as a folder or can be created) before the emulator starts and anything is sent.
+    if (!start.reopened) {
+      checkOutputFolder(
+        options.outputDir ?? start.plan.experiment.outputDir,
+        options.outputDir !== undefined ? "--out (outputDir)" : "the experiment's outputDir",
+      );
+    }
     // The emulator started (when the run starts one), the SDK clients, the AWS credentials checked.
     const target = await connectTarget(start.plan, options, held);
     // The folder created (or continued): run.json written, the start logged.

@@ -1,6 +1,6 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadResults } from "../../lib/analysis/results-loader";
@@ -103,6 +103,24 @@ test("bad input exits 2 with one line naming the file, line, column and value", 
   const badNumber = await runCli(["analyze", FIXTURE, "--min-samples", "1"]);
   assert.equal(badNumber.code, 2);
   assert.match(badNumber.stderr, /--min-samples <n>' argument '1' is invalid\. expected an integer ≥ 2, got '1'/);
+});
+
+test("an output folder that cannot be created (a file, a path under a file) exits 2 with one line naming it, before any work (issue 18)", async () => {
+  const file = join(dir, "a-file");
+  await writeFile(file, "not a folder");
+  for (const [out, problem] of [
+    [file, "it exists and is not a folder"],
+    [join(file, "summaries"), "a part of its path is a file, not a folder"],
+  ] as const) {
+    const r = await runCli(["analyze", FIXTURE, "--out", out]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stderr, `bedrock-bench: --out ${out} cannot be used: ${problem}; expected a folder that can be created (nothing was done)\n`);
+    assert.equal(r.stdout, "");
+  }
+  // Without the summary CSV there is no output folder to check.
+  const noCsv = await runCli(["analyze", FIXTURE, "--out", file, "--no-csv"]);
+  assert.equal(noCsv.code, 0, noCsv.stderr);
+  assert.equal(await readFile(file, "utf8"), "not a folder");
 });
 
 test("analyze reads the AWS notebook's invocations files and colours only when asked", async () => {

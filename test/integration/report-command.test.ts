@@ -1,6 +1,6 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../helpers/cli";
@@ -93,11 +93,20 @@ test("report refuses bad formats and bad inputs with exit code 2", async () => {
   await assert.rejects(readdir(join(dir, "never")), /ENOENT/, "nothing is written for bad input");
 });
 
-test("a failure that is not bad input exits 1 with one line", async () => {
-  const notAFolder = join(__dirname, "..", "..", "README.md", "reports");
-  const r = await runCli(["report", FIXTURE, "--out", notAFolder]);
-  assert.equal(r.code, 1);
-  assert.match(r.stderr, /^bedrock-bench: ENOTDIR: not a directory, mkdir '.*README\.md\/reports'\n$/);
+test("an output folder that cannot be created (a file, a path under a file) exits 2 with one line naming it, before any work (issue 18)", async () => {
+  const file = join(dir, "a-file");
+  await writeFile(file, "not a folder");
+  for (const [out, problem] of [
+    [file, "it exists and is not a folder"],
+    [join(file, "reports"), "a part of its path is a file, not a folder"],
+  ] as const) {
+    // A bad input too: the folder is refused before the inputs are even read.
+    const r = await runCli(["report", FIXTURE, "--out", out]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stderr, `bedrock-bench: --out ${out} cannot be used: ${problem}; expected a folder that can be created (nothing was done)\n`);
+    assert.equal(r.stdout, "");
+  }
+  assert.equal(await readFile(file, "utf8"), "not a folder");
 });
 
 test("report --svg: listed in --help, writes every chart as an SVG into a folder beside the reports", async () => {

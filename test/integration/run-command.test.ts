@@ -1,7 +1,7 @@
 // `bedrock-bench run` as a user runs it: a child process, its exit code, stdout and stderr.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { overridesFromFlags, resumeHint } from "../../lib/cli/run-command";
 import { CliError } from "../../lib/cli/cli-error";
@@ -181,6 +181,34 @@ describe("bedrock-bench run against the emulator (a child process, as users run 
       assert.match(outcome.runId, /^\d{8}_\d{6}_cli$/);
       assert.equal(readRequestsCsv(join(outcome.folder, "requests.csv")).length, 3);
       assert.match(r.stderr, /run \d{8}_\d{6}_cli: 3 request\(s\) to send/);
+    });
+  });
+
+  test("an output folder that cannot be created (--out a file, a path under a file, /dev/null; outputDir a file) exits 2 at once, naming it; nothing written (issue 18)", async () => {
+    await withTempDir(async (dir) => {
+      writeJsonl(dir, "micro.jsonl", [MICRO]);
+      const file = join(dir, "a-file");
+      writeFileSync(file, "not a folder");
+      writeFileSync(join(dir, "exp.json"), JSON.stringify({ emulator: { timeScale: 0.1 }, invocationsPerScenario: 1, outputDir: "a-file" }));
+      for (const [args, field, path, problem] of [
+        [["--out", file], "--out (outputDir)", file, "it exists and is not a folder"],
+        [["--out", join(file, "results")], "--out (outputDir)", join(file, "results"), "a part of its path is a file, not a folder"],
+        [["--out", "/dev/null"], "--out (outputDir)", "/dev/null", "it exists and is not a folder"],
+        [["--config", "exp.json"], "the experiment's outputDir", file, "it exists and is not a folder"],
+      ] as const) {
+        const started = Date.now();
+        const cli = startCli(["run", "micro.jsonl", ...args], { cwd: dir });
+        // The old code printed the errno, then hung with the emulator listening: never wait for ever.
+        const timer = setTimeout(() => cli.child.kill("SIGKILL"), 20_000);
+        const r = await cli.result;
+        clearTimeout(timer);
+        assert.equal(r.signal, null, `the command hung; stderr: ${r.stderr}`);
+        assert.equal(r.code, 2, r.stderr);
+        assert.ok(Date.now() - started < 15_000, "refused at once");
+        assert.equal(r.stderr, `bedrock-bench: ${field} ${path} cannot be used: ${problem}; expected a folder that can be created (nothing was done)\n`);
+      }
+      assert.equal(readFileSync(file, "utf8"), "not a folder");
+      assert.deepEqual(readdirSync(dir).sort(), ["a-file", "exp.json", "micro.jsonl"]);
     });
   });
 

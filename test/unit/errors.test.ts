@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { BenchError, ERROR_KINDS, errorKind, type ErrorKind } from "../../lib/base/errors";
 import { DatasetError, ExperimentConfigError, InputError, PricingError, type InputProblem } from "../../lib/base/input-error";
+import { OutputFolderError } from "../../lib/base/output-file";
 import { CsvFormatError } from "../../lib/records/csv-reader";
 import { RecordParseError } from "../../lib/records/request-record";
 import { BudgetExceededError, assertWithinBudget, type CostEstimate } from "../../lib/inputs/cost";
@@ -80,6 +81,12 @@ const CASES: ReadonlyArray<{ error: Error; name: string; kind: ErrorKind; messag
     name: "NotebookParamsError",
     kind: "input",
     message: "environment variable BB_PARAM_MAX_COST_USD: 'a lot' is not a number (parameter 'maxCostUsd')",
+  },
+  {
+    error: new OutputFolderError("/r/a-file", "--out", "it exists and is not a folder"),
+    name: "OutputFolderError",
+    kind: "input",
+    message: "--out /r/a-file cannot be used: it exists and is not a folder; expected a folder that can be created (nothing was done)",
   },
   { error: new BodyTooLargeError("request body too large"), name: "BodyTooLargeError", kind: "input", message: null },
   {
@@ -198,6 +205,7 @@ test("exitCodeOf: 2 for bad input, a refused budget and unreadable results; 1 fo
     EmulatorOptionsError: 2,
     ProfilesError: 2,
     NotebookParamsError: 2,
+    OutputFolderError: 2,
     BodyTooLargeError: 2,
     CliError: 2,
     BudgetExceededError: 2,

@@ -11,7 +11,8 @@ import type { RequestRecord } from "../../lib/records/request-record";
 import { readRequestsCsv } from "../../lib/records/record-reader";
 import { type EmulatorStarter, ResumeError, runExperiment, type RunOptions } from "../../lib/engine/runner";
 import { ClientPool } from "../../lib/engine/bedrock-clients";
-import { RecordWriteError } from "../../lib/engine/results-writer";
+import { RecordWriteError, ResultsWriter } from "../../lib/engine/results-writer";
+import { OutputFolderError } from "../../lib/base/output-file";
 import { exitCodeOf } from "../../lib/cli/cli-error";
 import { readManifestJson, writeManifestJson } from "../../lib/records/run-manifest";
 import { estimateRun, planRun } from "../../lib/engine/run-plan";
@@ -412,7 +413,10 @@ describe("runExperiment: start-up and release", () => {
     await withTempDir(async (dir) => {
       const f = fixture(dir);
       const { transport: _transport, ...base } = f.base;
-      writeFileSync(base.outputDir!, "a file where the results folder should be");
+      // The folder is checked before the emulator starts; its creation failing after (a disk gone) is what is left.
+      t.mock.method(ResultsWriter, "create", () => {
+        throw Object.assign(new Error("the disk went away"), { code: "EIO" });
+      });
       const emulatorStarter: EmulatorStarter = async (options) => ({
         endpoint: "http://127.0.0.1:9",
         options,
@@ -421,9 +425,42 @@ describe("runExperiment: start-up and release", () => {
         },
       });
       const warnings = t.mock.method(process, "emitWarning", () => undefined);
-      await assert.rejects(runExperiment({ ...base, experiment: { seed: 5, invocationsPerScenario: 1 }, emulatorStarter }), { code: "EEXIST" });
+      await assert.rejects(runExperiment({ ...base, experiment: { seed: 5, invocationsPerScenario: 1 }, emulatorStarter }), { code: "EIO" });
       assert.deepEqual(warnings.mock.calls.map((c) => c.arguments), [["bedrock-bench run: closing the emulator failed: the port stayed open", "BedrockBenchRunWarning"]]);
       assert.equal(f.calls.length, 0);
+    });
+  });
+
+  test("an output folder that cannot be created (a file, a path under a file) is refused before the emulator starts (issue 18)", async () => {
+    await withTempDir(async (dir) => {
+      const f = fixture(dir);
+      const { transport: _transport, outputDir: _out, ...base } = f.base;
+      const file = join(dir, "a-file");
+      writeFileSync(file, "a file where the results folder should be");
+      let started = 0;
+      const emulatorStarter: EmulatorStarter = async (options) => {
+        started++;
+        return { endpoint: "http://127.0.0.1:9", options, close: async () => undefined };
+      };
+      for (const [run, field] of [
+        [{ outputDir: file }, "--out (outputDir)"],
+        [{ outputDir: join(file, "sub") }, "--out (outputDir)"],
+        [{ experiment: { seed: 5, invocationsPerScenario: 1, outputDir: file } }, "the experiment's outputDir"],
+      ] as const) {
+        const err = await runExperiment({ experiment: { seed: 5, invocationsPerScenario: 1 }, ...base, ...run, emulatorStarter }).then(
+          () => assert.fail("the run should be refused"),
+          (e: unknown) => e,
+        );
+        assert.ok(err instanceof OutputFolderError, String(err));
+        assert.equal(err.kind, "input");
+        assert.equal(exitCodeOf(err), 2);
+        assert.ok(err.message.startsWith(`${field} ${"outputDir" in run ? run.outputDir : file} cannot be used: `), err.message);
+        assert.match(err.message, /expected a folder that can be created/);
+        assert.doesNotMatch(err.message, /\n/);
+      }
+      assert.equal(started, 0);
+      assert.equal(f.calls.length, 0);
+      assert.deepEqual(f.events, []);
     });
   });
 });
