@@ -11,6 +11,7 @@ import { unpricedNote } from "../inputs/cost";
 import { HTTP_HANDLERS, ORDERS, TARGETS, readExperimentFile } from "../inputs/experiment";
 import { formatUsd } from "../base/number-format";
 import { abortOnSignals } from "../app/interrupt";
+import { checkOutputFolder } from "../base/output-file";
 import { resumeInputs } from "../app/resume";
 import { shownPath } from "../app/shown-path";
 import { type RunOutcome, runExperiment } from "../engine/runner";
@@ -153,6 +154,8 @@ export async function runCommand(datasetArg: string | undefined, o: RunCommandOp
     return estimate.withinBudget ? EXIT.ok : EXIT_CODE_OF_KIND.budget;
   }
 
+  // The flag's folder is checked as the flag (the run checks it again as `outputDir`), before anything starts.
+  if (o.out !== undefined && o.resume === undefined) checkOutputFolder(o.out, "--out");
   const controller = new AbortController();
   const stopListening = abortOnSignals(controller, {
     onSignal: (signal, count) => {
@@ -173,8 +176,6 @@ export async function runCommand(datasetArg: string | undefined, o: RunCommandOp
     outcome = await runExperiment({
       ...inputs,
       ...(o.resume !== undefined ? { resume: o.resume } : {}),
-      // Named as the flag when the folder cannot be created.
-      ...(o.out !== undefined ? { outputDir: o.out } : {}),
       signal: controller.signal,
       onProgress: (event) => {
         if (event.type === "run-started") folder = event.folder;

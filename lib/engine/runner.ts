@@ -68,7 +68,7 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
     if (!start.reopened) {
       checkOutputFolder(
         options.outputDir ?? start.plan.experiment.outputDir,
-        options.outputDir !== undefined ? "--out (outputDir)" : "the experiment's outputDir",
+        options.outputDir !== undefined ? "outputDir" : "the experiment's outputDir",
       );
     }
     // The emulator started (when the run starts one), the SDK clients, the AWS credentials checked.

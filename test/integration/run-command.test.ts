@@ -191,9 +191,9 @@ describe("bedrock-bench run against the emulator (a child process, as users run 
       writeFileSync(file, "not a folder");
       writeFileSync(join(dir, "exp.json"), JSON.stringify({ emulator: { timeScale: 0.1 }, invocationsPerScenario: 1, outputDir: "a-file" }));
       for (const [args, field, path, problem] of [
-        [["--out", file], "--out (outputDir)", file, "it exists and is not a folder"],
-        [["--out", join(file, "results")], "--out (outputDir)", join(file, "results"), "a part of its path is a file, not a folder"],
-        [["--out", "/dev/null"], "--out (outputDir)", "/dev/null", "it exists and is not a folder"],
+        [["--out", file], "--out", file, "it exists and is not a folder"],
+        [["--out", join(file, "results")], "--out", join(file, "results"), "a part of its path is a file, not a folder"],
+        [["--out", "/dev/null"], "--out", "/dev/null", "it exists and is not a folder"],
         [["--config", "exp.json"], "the experiment's outputDir", file, "it exists and is not a folder"],
       ] as const) {
         const started = Date.now();

@@ -443,8 +443,8 @@ describe("runExperiment: start-up and release", () => {
         return { endpoint: "http://127.0.0.1:9", options, close: async () => undefined };
       };
       for (const [run, field] of [
-        [{ outputDir: file }, "--out (outputDir)"],
-        [{ outputDir: join(file, "sub") }, "--out (outputDir)"],
+        [{ outputDir: file }, "outputDir"],
+        [{ outputDir: join(file, "sub") }, "outputDir"],
         [{ experiment: { seed: 5, invocationsPerScenario: 1, outputDir: file } }, "the experiment's outputDir"],
       ] as const) {
         const err = await runExperiment({ experiment: { seed: 5, invocationsPerScenario: 1 }, ...base, ...run, emulatorStarter }).then(
